@@ -1,0 +1,68 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ADDR ?= 127.0.0.1:8000
+export DJANGO_DEBUG ?= 1
+export PORTALS_BASE_DOMAIN ?= localhost
+export PORTALS_PORT ?= 8000
+
+.PHONY: run test setup install migrate demo lint format bench loadtest messages translations clean wrk
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+# After adding or changing a user-visible string: update locale/*/LC_MESSAGES/django.po, then
+# translate the new entries (README, "Languages").
+translations: install
+	$(BIN)/python manage.py update_messages
+
+migrate: install messages
+	$(BIN)/python manage.py migrate --verbosity 0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+setup: demo
+
+run: setup
+	@echo ""
+	@echo "Province: http://haiduong.localhost:8000/"
+	@echo "District: http://camgiang.haiduong.localhost:8000/"
+	@echo "Commune:  http://camhung.camgiang.haiduong.localhost:8000/"
+	@echo "Admin:    http://haiduong.localhost:8000/admin/  (admin / admin, development only)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(ADDR)
+
+test: messages
+	@test -x /usr/bin/chromium || echo "NOTE: no browser (/usr/bin/chromium): browser checks will be SKIPPED, not run. Install: apt-get install chromium"
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Benchmarks and load test (README, "Performance and scaling"): scratch databases, 127.0.0.1 only.
+wrk:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench: install wrk
+	$(BIN)/python bench/run.py
+
+loadtest: install wrk
+	$(BIN)/python bench/loadtest.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media static_collected

@@ -1,0 +1,149 @@
+"""In-process measurements of one scratch database (run by bench/run.py with DATABASE_URL set).
+
+Usage: python bench/measure.py setup-1 | setup-220 | setup-country | article | measure
+Prints one JSON object on its last line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+UNITS = ROOT / "fixtures" / "units"
+ARTICLE_SLUG = "bai-viet-do-chuan"
+LINKS = 15
+
+
+def median_ms(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def target_portal():
+    """The commune Cẩm Hưng (or the lone province when the tree has one portal)."""
+    from sites.models import PortalPage
+
+    return PortalPage.objects.order_by("-depth").filter(unit_code__in=[10894, 30]).first()
+
+
+def setup(size: str) -> dict:
+    from sites.unit_import import Unit, import_units, read_units
+
+    started = time.perf_counter()
+    if size == "1":
+        import_units([Unit("province", 30, "Tỉnh Hải Dương")])
+    elif size == "220":
+        import_units(read_units(UNITS / "hai-duong-3level-2024.json"))
+    else:
+        import_units(
+            read_units(UNITS / "vn-units-3level-2024.json"),
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    return {"import_seconds": time.perf_counter() - started}
+
+
+def article() -> dict:
+    """A news article on the target portal whose body links to 15 pages (sections of its own
+    portal and of the portals above), like a real article citing decisions and earlier news."""
+    from wagtail.models import Page
+
+    from cms.models import NewsPage, SectionPage
+
+    portal = target_portal()
+    section = SectionPage.objects.get(owner_portal=portal, kind="news", depth=portal.depth + 1)
+    targets = list(
+        Page.objects.filter(depth__gt=2, path__startswith=portal.path[:8])
+        .exclude(pk=section.pk)
+        .order_by("path")[:LINKS]
+    )
+    links = "".join(
+        f'<li><a linktype="page" id="{target.pk}">{target.title}</a></li>' for target in targets
+    )
+    body = [
+        {"type": "paragraph", "value": "<p>Bài viết đo hiệu năng, có liên kết tới:</p>"},
+        {"type": "paragraph", "value": f"<ul>{links}</ul>"},
+    ]
+    page = NewsPage(title="Bài viết đo hiệu năng", slug=ARTICLE_SLUG, summary="Tóm tắt", body=body)
+    section.add_child(instance=page)
+    page.save_revision().publish()
+    return {"links_in_body": len(targets), "url": page.full_url}
+
+
+def measure() -> dict:
+    from django.conf import settings
+    from wagtail.models import Site
+
+    from cms.models import NewsPage
+
+    assert settings.PORTALS_PAGE_CACHE_SECONDS == 0, "measure uncached pages"
+    portal = target_portal()
+    page = NewsPage.objects.get(slug=ARTICLE_SLUG)
+    host = Site.objects.get(root_page=portal).hostname
+    client = Client(HTTP_HOST=f"{host}:{settings.PORTALS_PORT}")
+    article_path = page.url_path[len(portal.url_path) - 1 :]
+    result = {"portals": Site.objects.count()}
+    for name, path in (("article", article_path), ("home", "/")):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        result[f"{name}_queries"] = len(queries)
+        result[f"{name}_ms"] = median_ms(lambda path=path: client.get(path), 30)
+    result["article_links"] = result_links = client.get(article_path).content.count(b"<a ")
+    assert result_links
+    # As in a template: many URLs built during one request (its site is looked up once).
+    request = RequestFactory().get("/", HTTP_HOST=f"{host}:{settings.PORTALS_PORT}")
+    page.get_url(request)
+
+    def url_of_page():
+        page.get_url(request)
+
+    result["get_url_us"] = median_ms(url_of_page, 2000) * 1000
+
+    # A commune editor in the admin: the page explorer of their portal and the page chooser.
+    user, _ = get_user_model().objects.get_or_create(username="bench-editor")
+    user.groups.add(portal.editors_group)
+    editor = Client(HTTP_HOST=f"{host}:{settings.PORTALS_PORT}")
+    editor.force_login(user)
+    for name, url in (
+        ("explorer", f"/admin/pages/{portal.pk}/"),
+        ("chooser", f"/admin/choose-page/{portal.pk}/"),
+    ):
+        response = editor.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        result[f"{name}_ms"] = median_ms(lambda url=url: editor.get(url), 5)
+    result["host"] = host
+    result["article_path"] = article_path
+    return result
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command.startswith("setup-"):
+        output = setup(command.removeprefix("setup-"))
+    elif command == "article":
+        output = article()
+    else:
+        output = measure()
+    print(json.dumps(output))

@@ -1,0 +1,439 @@
+"""`make bench`: the portal at 1, 220 and 10,810 portals, as ratios to the 1-portal case.
+
+Builds scratch databases (SQLite files in a temporary folder, or databases on the PostgreSQL
+server of BENCH_DATABASE_URL) that it removes at the end, never the developer's db.sqlite3. Per
+size: the country import time, a commune article (15 links in its body) and the portal home
+rendered uncached (median ms, SQL statements), `get_url`, a commune editor's page explorer and
+page chooser, then gunicorn with production settings on 127.0.0.1 (2 workers): uncached and
+cached article req/s, a whitenoise static file's req/s, worker memory. The stock one-site Wagtail
+reference (bench/stock/) serves the same article for the last ratio. Load comes from `wrk`.
+
+Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per
+load run, default 5), BENCH_SIZES (default "1,220,country"), BENCH_REDIS_URL (the shared cache
+gunicorn uses, as in production; default redis://127.0.0.1:6379/15, keys under a prefix of this
+run, removed at the end).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+SIZES = os.environ.get("BENCH_SIZES", "1,220,country").split(",")
+PG_SERVER = os.environ.get("BENCH_DATABASE_URL", "")
+PORT_IN_URLS = "8000"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+CACHE_KEY_PREFIX = f"portals-bench-{os.getpid()}-{time.time_ns()}"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Scratch:
+    """Scratch databases: SQLite files under a temporary folder, or PostgreSQL databases."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="portals-bench-"))
+        self.pg_names: list[str] = []
+
+    def url(self, name: str) -> str:
+        if not PG_SERVER:
+            return f"sqlite:///{self.folder / name}.sqlite3"
+        parts = urlsplit(PG_SERVER)
+        db = f"portals_bench_{os.getpid()}_{name}"
+        return urlunsplit(parts._replace(path="/" + db))
+
+    def psql(self, sql: str) -> None:
+        parts = urlsplit(PG_SERVER)
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        subprocess.run(["psql", admin, "-qc", sql], check=True, capture_output=True)
+
+    def copy(self, source: str, target: str) -> str:
+        if not PG_SERVER:
+            shutil.copyfile(self.folder / f"{source}.sqlite3", self.folder / f"{target}.sqlite3")
+        else:
+            self.psql(
+                f'CREATE DATABASE "{urlsplit(self.url(target)).path[1:]}" '
+                f'TEMPLATE "{urlsplit(self.url(source)).path[1:]}"'
+            )
+            self.pg_names.append(urlsplit(self.url(target)).path[1:])
+        return self.url(target)
+
+    def create(self, name: str) -> str:
+        if PG_SERVER:
+            db = urlsplit(self.url(name)).path[1:]
+            self.psql(f'CREATE DATABASE "{db}"')
+            self.pg_names.append(db)
+        return self.url(name)
+
+    def remove(self) -> None:
+        for db in reversed(self.pg_names):
+            try:
+                self.psql(f'DROP DATABASE IF EXISTS "{db}"')
+            except subprocess.CalledProcessError as error:
+                say(f"could not drop {db}: {error}")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def env_for(database_url: str, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
+    env.update(
+        DJANGO_DEBUG="1",
+        PORTALS_BASE_DOMAIN="localhost",
+        PORTALS_PORT=PORT_IN_URLS,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="cms.settings",
+    )
+    env.update(extra)
+    return env
+
+
+def run_json(args: list[str], env: dict, timeout: int = 1800) -> dict:
+    result = subprocess.run(
+        [PYTHON, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode:
+        raise SystemExit(f"{args} failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def production_env(database_url: str, static_root: Path, cache_seconds: int) -> dict:
+    env = env_for(
+        database_url,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-not-secret",  # noqa: S106 - scratch server on 127.0.0.1
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_HSTS_SECONDS="0",
+        STATIC_ROOT=str(static_root),
+        PORTALS_PAGE_CACHE_SECONDS=str(cache_seconds),
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    # A shared cache, as in production (every worker sees every publish); keys of this run only.
+    env["REDIS_URL"] = REDIS_URL
+    env["CACHE_KEY_PREFIX"] = CACHE_KEY_PREFIX
+    return env
+
+
+def remove_cache_keys() -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{CACHE_KEY_PREFIX}:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
+
+
+class Gunicorn:
+    def __init__(self, env: dict, app: str = "cms.wsgi", workers: int = 2):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                app,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+
+    def wait(self, host: str, path: str) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit("gunicorn exited: " + self.process.stderr.read().decode()[-3000:])
+            try:
+                status = http_status(self.port, host, path)
+                if status == 200:
+                    return
+                raise SystemExit(f"{host}{path} answered {status}")
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit("gunicorn did not start")
+
+    def worker_memory_mb(self) -> float:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pids = children.read_text().split() if children.exists() else []
+        sizes = []
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        return max(sizes) if sizes else 0.0
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def http_status(port: int, host: str, path: str) -> int:
+    from http.client import HTTPConnection
+
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Host": host})
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def wrk(port: int, host: str, path: str) -> dict:
+    """req/s, p50 and p99 (ms) and errors of `SECONDS` of load with 2 threads, 8 connections."""
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{SECONDS}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Host: {host}",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 60,
+        check=True,
+    )
+    out = result.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return {
+        "rps": rps,
+        "p50_ms": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+        "errors": errors,
+    }
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def bench_size(scratch: Scratch, size: str, static_root: Path) -> dict:
+    say(f"== {size} portal(s): import")
+    url = scratch.copy("template", f"size_{size}")
+    env = env_for(url)
+    result = run_json(["bench/measure.py", f"setup-{size}"], env)
+    run_json(["bench/measure.py", "article"], env)
+    say(f"== {size}: in-process measurements")
+    result.update(
+        run_json(["bench/measure.py", "measure"], {**env, "PORTALS_PAGE_CACHE_SECONDS": "0"})
+    )
+    host = f"{result['host']}:{PORT_IN_URLS}"
+    path = result["article_path"]
+    for label, cache_seconds in (("uncached", 0), ("cached", 3600)):
+        say(f"== {size}: gunicorn, {label} article")
+        server = Gunicorn(production_env(url, static_root, cache_seconds))
+        try:
+            server.wait(host, path)
+            for _ in range(20):  # warm every worker (and its cache)
+                http_status(server.port, host, path)
+            result[f"{label}_article"] = wrk(server.port, host, path)
+            if label == "cached":
+                result["static_file"] = wrk(
+                    server.port, host, "/static/themes/default/css/portal.css"
+                )
+            result[f"{label}_worker_mb"] = server.worker_memory_mb()
+        finally:
+            server.stop()
+    return result
+
+
+def bench_stock(scratch: Scratch) -> dict:
+    say("== stock one-site Wagtail reference")
+    url = scratch.create("stock")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "STOCK_DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.stock.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    subprocess.run(
+        [PYTHON, "-m", "django", "migrate", "--verbosity", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
+    setup = subprocess.run(
+        [PYTHON, "bench/stock/setup_stock.py"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    path = setup.stdout.strip().splitlines()[-1]
+    server = Gunicorn(env, app="bench.stock.wsgi")
+    try:
+        server.wait("stock.localhost", path)
+        return {"article": wrk(server.port, "stock.localhost", path)}
+    finally:
+        server.stop()
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}×" if base else "–"
+
+
+def report(results: dict[str, dict], stock: dict | None) -> None:
+    sizes = list(results)
+    base = results[sizes[0]]
+    rows = [
+        ("portals", lambda r: r["portals"], False),
+        ("country import (s)", lambda r: r["import_seconds"], False),
+        ("article render uncached (ms)", lambda r: r["article_ms"], True),
+        ("article SQL statements", lambda r: r["article_queries"], True),
+        ("home render uncached (ms)", lambda r: r["home_ms"], True),
+        ("home SQL statements", lambda r: r["home_queries"], True),
+        ("get_url (µs)", lambda r: r["get_url_us"], True),
+        ("editor explorer (ms)", lambda r: r["explorer_ms"], True),
+        ("editor page chooser (ms)", lambda r: r["chooser_ms"], True),
+        ("uncached article req/s", lambda r: r["uncached_article"]["rps"], True),
+        ("uncached article p99 (ms)", lambda r: r["uncached_article"]["p99_ms"], True),
+        ("cached article req/s", lambda r: r["cached_article"]["rps"], True),
+        ("cached article p99 (ms)", lambda r: r["cached_article"]["p99_ms"], True),
+        ("static file req/s", lambda r: r["static_file"]["rps"], True),
+        ("gunicorn worker memory (MB)", lambda r: r["cached_worker_mb"], True),
+        (
+            "load errors",
+            lambda r: (
+                r["uncached_article"]["errors"]
+                + r["cached_article"]["errors"]
+                + r["static_file"]["errors"]
+            ),
+            False,
+        ),
+    ]
+    database = "PostgreSQL" if PG_SERVER else "SQLite"
+    print(f"\nPortal benchmark on {database} ({SECONDS} s per load run, wrk -t2 -c8)")
+    header = f"{'':32}" + "".join(f"{s + ' portals':>22}" for s in sizes)
+    print(header)
+    for label, value, with_ratio in rows:
+        line = f"{label:32}"
+        for size in sizes:
+            number = value(results[size])
+            text = f"{number:,.1f}" if isinstance(number, float) else f"{number:,}"
+            if with_ratio and size != sizes[0]:
+                text += f" ({ratio(number, value(base))})"
+            line += f"{text:>22}"
+        print(line)
+    print("\nGoals (issue 10):")
+    largest = results[sizes[-1]]
+    checks = [
+        (
+            "article req/s at the largest size vs 1 portal ≥ 0.95×",
+            largest["uncached_article"]["rps"] / base["uncached_article"]["rps"],
+            0.95,
+        ),
+        (
+            "cached article req/s vs static file ≥ 0.8×",
+            largest["cached_article"]["rps"] / largest["static_file"]["rps"],
+            0.8,
+        ),
+        (
+            "worker memory at the largest size vs 1 portal ≤ 2×",
+            largest["cached_worker_mb"] / base["cached_worker_mb"],
+            -2,
+        ),
+    ]
+    if "220" in results and len(sizes) > 2:
+        for name in ("explorer", "chooser"):
+            checks.append(
+                (
+                    f"editor {name} at the largest size vs 220 ≤ 1.2×",
+                    largest[f"{name}_ms"] / results["220"][f"{name}_ms"],
+                    -1.2,
+                )
+            )
+    if stock:
+        checks.append(
+            (
+                "uncached article req/s vs stock one-site Wagtail ≥ 1.5×",
+                largest["uncached_article"]["rps"] / stock["article"]["rps"],
+                1.5,
+            )
+        )
+        print(f"  (stock one-site Wagtail article: {stock['article']['rps']:.1f} req/s)")
+    checks.append(("article SQL statements ≤ 7", largest["article_queries"], -7))
+    checks.append(("home SQL statements ≤ 10", largest["home_queries"], -10))
+    if "country" in results:
+        checks.append(("country import ≤ 120 s", results["country"]["import_seconds"], -120))
+    for label, value, goal in checks:
+        met = value >= goal if goal > 0 else value <= -goal
+        print(f"  {'met ' if met else 'MISSED'}  {label}: {value:.2f}")
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed (make bench installs it: apt-get install wrk)")
+    scratch = Scratch()
+    started = time.monotonic()
+    try:
+        say(f"scratch databases in {PG_SERVER or scratch.folder}")
+        template = scratch.create("template")
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--verbosity", "0"],
+            env=env_for(template),
+            cwd=ROOT,
+            check=True,
+            timeout=900,
+        )
+        static_root = scratch.folder / "static"
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            env=production_env(template, static_root, 0),
+            cwd=ROOT,
+            check=True,
+            timeout=600,
+        )
+        results = {size: bench_size(scratch, size, static_root) for size in SIZES}
+        stock = bench_stock(scratch) if os.environ.get("BENCH_STOCK", "1") == "1" else None
+        with open(scratch.folder.parent / "portals-bench-last.json", "w") as out:
+            json.dump({"results": results, "stock": stock}, out, indent=1)
+        report(results, stock)
+        say(f"\nbench finished in {time.monotonic() - started:.0f} s")
+    finally:
+        scratch.remove()
+        remove_cache_keys()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""A news article (“Tin tức – Sự kiện”)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from cms.blocks import AttachmentsBlock, BodyBlock
+from cms.models.shareable_page import ShareablePage
+
+
+class NewsPage(ShareablePage):
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    attachments = StreamField(AttachmentsBlock(), verbose_name=_("attachments"), blank=True)
+
+    parent_page_types = ["cms.SectionPage"]
+    subpage_types: list[str] = []
+    template = "pages/news_page.html"
+
+    search_fields = [
+        *ShareablePage.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    content_panels = [
+        *ShareablePage.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(ShareablePage.sharing_panels, heading=_("Sharing")),
+            ObjectList(ShareablePage.promote_panels, heading=_("Promote")),
+            ObjectList(ShareablePage.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")

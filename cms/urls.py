@@ -1,0 +1,52 @@
+"""URL configuration: the admin, documents and every portal's pages (with a language prefix)."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.views.generic import RedirectView
+from two_factor.urls import urlpatterns as two_factor_urls
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import sitemaps
+
+# The admin's URL prefix; the admin's CSP and the second factor apply below it.
+ADMIN_PATH_PREFIX = "/admin/"
+
+urlpatterns = [
+    # Sign-in goes through django-two-factor-auth (password, then the code for users who set up
+    # a second factor); Wagtail's own login URL sends there (README, "Security and operations").
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="two_factor:login", query_string=True),
+        name="admin_login_redirect",
+    ),
+    path(ADMIN_PATH_PREFIX.lstrip("/"), include(two_factor_urls)),
+    path(ADMIN_PATH_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # Per host: each portal's own sitemap and robots.txt (cms/sitemaps.py).
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+]
+
+# Themed error pages with the portal's navigation (cms/error_views.py).
+handler404 = "cms.error_views.page_not_found"
+handler500 = "cms.error_views.server_error"
+
+if settings.PORTALS_SERVE_MEDIA:
+    from django.urls import re_path
+    from django.views.static import serve
+
+    urlpatterns += [
+        re_path(
+            r"^" + settings.MEDIA_URL.lstrip("/") + r"(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,164 @@
+"""Which site a page belongs to, found by path prefix at a cost independent of the portal count.
+
+Stock Wagtail builds every page URL by scanning the root paths of *all* sites (10,800 here), and
+prefers whichever site the request came through. We keep a process-local dictionary
+`root url_path -> SiteRootPath` and walk a page's url_path upwards through it (at most tree-depth
+lookups), so a URL is always built on the site of the page's owner portal: one canonical URL.
+
+The dictionary is versioned through the shared cache: any change to a Site or to the url_path of a
+site's root page bumps the version, and every process reloads on its next request (no per-process
+state that can go stale, ARCHITECTURE.md "Production and scale-out").
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH
+from wagtail.models import Site, SiteRootPath
+
+VERSION_KEY = "portals:site-roots:version"
+
+
+class SiteRootIndex:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._roots: dict[str, SiteRootPath] = {}
+        self._by_site_id: dict[int, SiteRootPath] = {}
+        # For the whole-page cache (cms.page_cache), which must find a request's portal chain
+        # without a query: hostname -> (site id, root url_path), root url_path -> root page id.
+        self._by_hostname: dict[str, tuple[int, str]] = {}
+        self._portal_by_url_path: dict[str, int] = {}
+
+    @property
+    def version(self) -> str | None:
+        return self._version
+
+    def _load(self) -> None:
+        sites = Site.objects.values_list(
+            "id", "hostname", "port", "root_page__url_path", "root_page__depth", "root_page_id"
+        ).order_by("-is_default_site", "id")
+        roots: dict[str, SiteRootPath] = {}
+        by_site_id: dict[int, SiteRootPath] = {}
+        by_hostname: dict[str, tuple[int, str]] = {}
+        portal_by_url_path: dict[str, int] = {}
+        path_mode = settings.PORTALS_URL_MODE == "path"
+        for site_id, hostname, port, url_path, depth, root_page_id in sites:
+            root = SiteRootPath(
+                site_id, url_path, _root_url(hostname, port), settings.LANGUAGE_CODE
+            )
+            by_site_id[site_id] = root
+            by_hostname.setdefault(hostname.lower(), (site_id, url_path))
+            portal_by_url_path.setdefault(url_path, root_page_id)
+            # In path mode only the top portals' hosts are canonical; everything below is a path.
+            if path_mode and depth > 2:
+                continue
+            roots.setdefault(url_path, root)
+        self._roots, self._by_site_id = roots, by_site_id
+        self._by_hostname, self._portal_by_url_path = by_hostname, portal_by_url_path
+
+    def refresh(self, request=None, version: str | None = None) -> None:
+        """Reload when another process changed a site; checked at most once per request.
+
+        `version` is the shared version when the caller has just read it (cms.page_cache reads
+        it together with its own keys, in one round trip)."""
+        if request is not None and getattr(request, "_portals_site_roots_checked", False):
+            return
+        if version is None:
+            version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(VERSION_KEY, version, timeout=None)
+            version = cache.get(VERSION_KEY, version)
+        if version != self._version:
+            with self._lock:
+                self._load()
+                self._version = version
+        if request is not None:
+            request._portals_site_roots_checked = True
+
+    def site_for_hostname(self, hostname: str) -> tuple[int, str] | None:
+        """(site id, root url_path) of the site served on `hostname` (no port), if any."""
+        return self._by_hostname.get(hostname)
+
+    def portal_ids_for_url_path(self, url_path: str) -> list[int]:
+        """Root page ids of the sites at and above `url_path`, top first (the portal chain)."""
+        ids = []
+        portals = self._portal_by_url_path
+        path = url_path
+        while path and path != "/":
+            portal_id = portals.get(path)
+            if portal_id is not None:
+                ids.append(portal_id)
+            path = path[: path.rstrip("/").rfind("/") + 1]
+        ids.reverse()
+        return ids
+
+    def root_for_url_path(self, url_path: str, request=None) -> SiteRootPath | None:
+        """The site whose root is the nearest ancestor-or-self of `url_path`."""
+        self.refresh(request)
+        roots = self._roots
+        path = url_path
+        while path:
+            root = roots.get(path)
+            if root is not None:
+                return root
+            if path == "/":
+                return None
+            path = path[: path.rstrip("/").rfind("/") + 1]
+        return None
+
+    def root_for_site_id(self, site_id: int, request=None) -> SiteRootPath | None:
+        self.refresh(request)
+        return self._by_site_id.get(site_id)
+
+
+def _root_url(hostname: str, port: int) -> str:
+    if port == 80:
+        return f"http://{hostname}"
+    if port == 443:
+        return f"https://{hostname}"
+    return f"http://{hostname}:{port}"
+
+
+site_roots = SiteRootIndex()
+
+
+def url_parts_for(url_path: str, request=None):
+    """Wagtail's (site_id, root_url, page_path) for a page's url_path, on its owner's site."""
+    root = site_roots.root_for_url_path(url_path, request)
+    if root is None:
+        return None
+    try:
+        page_path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
+    except NoReverseMatch:
+        return (root.site_id, None, None)
+    if not WAGTAIL_APPEND_SLASH and page_path != "/":
+        page_path = page_path.rstrip("/")
+    return (root.site_id, root.root_url, page_path)
+
+
+def page_url(page, request=None, current_site=None) -> str | None:
+    """A page's URL: local when it lives on the request's site, full otherwise.
+
+    Works for any page instance, specific or not, from its url_path alone.
+    """
+    url_parts = url_parts_for(page.url_path, request)
+    if url_parts is None or url_parts[1] is None and url_parts[2] is None:
+        return None
+    site_id, root_url, page_path = url_parts
+    if current_site is None and request is not None:
+        current_site = Site.find_for_request(request)
+    if current_site is not None and current_site.pk == site_id:
+        return page_path
+    return root_url + page_path
+
+
+def invalidate_site_roots(**kwargs) -> None:
+    """Signal receiver: a site or a site root's url_path changed somewhere."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)

@@ -1,0 +1,14 @@
+"""Keep derived state in step with the tree: site routing, owners of moved pages."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Site
+from wagtail.signals import page_slug_changed, post_page_move
+
+from sites.routing import invalidate_site_roots
+
+
+def register() -> None:
+    post_save.connect(invalidate_site_roots, sender=Site, dispatch_uid="portals-site-saved")
+    post_delete.connect(invalidate_site_roots, sender=Site, dispatch_uid="portals-site-deleted")
+    page_slug_changed.connect(invalidate_site_roots, dispatch_uid="portals-slug-changed")
+    post_page_move.connect(invalidate_site_roots, dispatch_uid="portals-page-moved")

@@ -1,0 +1,56 @@
+"""Wagtail hooks of the portal hierarchy: canonical hosts and portals born in the page editor."""
+
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.models import Site
+
+from sites.routing import site_roots
+
+
+@hooks.register("before_serve_page")
+def redirect_to_canonical_site(page, request, serve_args, serve_kwargs):
+    """A page reached by path through another portal's host answers 301 to its own URL.
+
+    `haiduong.localhost:8000/camgiang/camhung/` → `camhung.camgiang.haiduong.localhost:8000/`
+    (in path mode the other way round), keeping whatever sub-path and query string followed.
+    """
+    site = Site.find_for_request(request)
+    canonical = site_roots.root_for_url_path(page.url_path, request)
+    if site is None or canonical is None or canonical.site_id == site.pk:
+        return None
+    relative = page.url_path[len(site.root_page.url_path) :]
+    match = request.resolver_match
+    requested = match.args[0] if match and match.args else relative
+    rest = requested[len(relative) :] if requested.startswith(relative) else ""
+    target = canonical.root_url + reverse(
+        "wagtail_serve", args=(page.url_path[len(canonical.root_path) :] + rest,)
+    )
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(target)
+
+
+@hooks.register("after_create_page")
+def provision_portal_created_in_editor(request, page):
+    """A portal home page created in the page editor gets its site, groups, collection, workflow
+    and sections, exactly as an imported one (sites.provisioning)."""
+    from sites.models import PortalPage
+    from sites.provisioning import PortalSpec, provision_portals
+
+    page = page.specific
+    if not isinstance(page, PortalPage) or Site.objects.filter(root_page=page).exists():
+        return
+    parent = page.get_parent().specific
+    provision_portals(
+        [
+            PortalSpec(
+                level=page.level_id,
+                unit_code=page.unit_code,
+                unit_name=page.unit_name,
+                slug=page.slug,
+                parent=parent if isinstance(parent, PortalPage) else None,
+                home=page,
+            )
+        ]
+    )

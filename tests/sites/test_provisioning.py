@@ -1,0 +1,98 @@
+"""How a portal is born: one function for the admin, the command and the importer."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.urls import reverse
+from wagtail.models import Collection, GroupPagePermission, Page, Site, WorkflowPage
+
+from cms.models import SectionPage
+from sites.models import PortalPage, SectionBlueprint
+
+
+def _assert_fully_provisioned(portal: PortalPage, parent: PortalPage, host: str):
+    site = Site.objects.get(root_page=portal)
+    assert site.hostname == host
+    assert site.port == 8000
+    # collection nested under the parent portal's
+    assert portal.collection.get_parent() == parent.collection
+    # groups with page permissions granted at the portal's home
+    editor_grants = set(
+        GroupPagePermission.objects.filter(group=portal.editors_group).values_list(
+            "page_id", "permission__codename"
+        )
+    )
+    assert editor_grants == {(portal.pk, "add_page"), (portal.pk, "change_page")}
+    moderator_codenames = set(
+        GroupPagePermission.objects.filter(group=portal.moderators_group, page=portal).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert "publish_page" in moderator_codenames
+    assert portal.editors_group.permissions.filter(codename="access_admin").exists()
+    assert portal.editors_group.collection_permissions.filter(
+        collection=portal.collection, permission__codename="add_image"
+    ).exists()
+    # moderation workflow: the portal's moderators approve
+    workflow = WorkflowPage.objects.get(page=portal).workflow
+    task = workflow.tasks.get().specific
+    assert list(task.groups.all()) == [portal.moderators_group]
+    # blueprint sections
+    assert set(SectionPage.objects.child_of(portal).values_list("kind", flat=True)) == set(
+        SectionBlueprint.objects.filter(level_id=portal.level_id).values_list("kind", flat=True)
+    )
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert Collection.find_problems() == ([], [], [], [], [])
+
+
+def test_provision_portal_command_creates_everything_a_portal_needs(hai_duong, capsys):
+    call_command(
+        "provision_portal",
+        "--name=Xã Cẩm Hưng Tây",
+        "--code=99001",
+        "--parent-host=camgiang.haiduong.localhost",
+    )
+    portal = PortalPage.objects.get(unit_code=99001)
+    assert portal.level_id == "commune"
+    assert portal.slug == "camhungtay"
+    _assert_fully_provisioned(portal, hai_duong.district, "camhungtay.camgiang.haiduong.localhost")
+    assert "http://camhungtay.camgiang.haiduong.localhost:8000/" in capsys.readouterr().out
+
+
+def test_portal_created_in_the_page_editor_is_provisioned_like_an_imported_one(hai_duong, client):
+    admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "pw")
+    client.force_login(admin)
+    url = reverse("wagtailadmin_pages:add", args=("portals", "portalpage", hai_duong.district.pk))
+    response = client.post(
+        url,
+        {
+            "title_vi": "Xã Cẩm Phúc",
+            "title": "Xã Cẩm Phúc",
+            "slug": "camphuc",
+            "level": "commune",
+            "unit_code": "99002",
+            "unit_name": "Xã Cẩm Phúc",
+            "unit_type": "Xã",
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    portal = PortalPage.objects.get(unit_code=99002)
+    _assert_fully_provisioned(portal, hai_duong.district, "camphuc.camgiang.haiduong.localhost")
+
+
+def test_commune_editors_can_edit_their_portal_and_not_the_district(hai_duong):
+    user = get_user_model().objects.create_user("bientap", password="pw")
+    user.groups.add(hai_duong.commune.editors_group)
+    assert hai_duong.section(hai_duong.commune, "news").permissions_for_user(user).can_edit()
+    assert not hai_duong.section(hai_duong.district, "news").permissions_for_user(user).can_edit()
+    assert not hai_duong.commune.permissions_for_user(user).can_publish()
+
+
+def test_district_moderators_manage_the_communes_below(hai_duong):
+    user = get_user_model().objects.create_user("kiemduyet", password="pw")
+    user.groups.add(hai_duong.district.moderators_group)
+    commune_news = hai_duong.section(hai_duong.commune, "news")
+    assert commune_news.permissions_for_user(user).can_publish()
+    assert not hai_duong.section(hai_duong.province, "news").permissions_for_user(user).can_edit()
+    assert Permission.objects.filter(group=hai_duong.district.moderators_group).exists()

@@ -1,0 +1,77 @@
+"""A page's SQL statement count does not grow with the number of portals or the tree's depth."""
+
+import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+
+from cms.models import NewsPage, SectionPage
+from sites.models import PortalPage
+from sites.unit_import import Unit, import_units
+from tests.conftest import UNITS, host_client
+
+
+def _small_province(number_of_levels: int) -> PortalPage:
+    """Hưng Yên with only its first district and that district's first commune (real units)."""
+    country = json.loads((UNITS / "vn-units-3level-2024.json").read_text(encoding="utf-8"))
+    data = next(p for p in country if p["code"] == 33)
+    district, commune = data["districts"][0], data["districts"][0]["communes"][0]
+    province = Unit("province", data["code"], data["name"])
+    if number_of_levels == 3:
+        province.children = [
+            Unit(
+                "district",
+                district["code"],
+                district["name"],
+                [Unit("commune", commune["code"], commune["name"])],
+            )
+        ]
+    import_units([province])
+    portals = PortalPage.objects.filter(unit_code__in=[data["code"], commune["code"]])
+    return portals.order_by("-depth").first()
+
+
+def _publish_article(portal: PortalPage) -> NewsPage:
+    section = SectionPage.objects.get(owner_portal=portal, kind="news", depth=portal.depth + 1)
+    article = NewsPage(title="Bài viết thử", slug="bai-viet-thu", summary="Tóm tắt")
+    section.add_child(instance=article)
+    article.save_revision().publish()
+    return article
+
+
+def _queries_for(portal: PortalPage, path: str) -> int:
+    client = host_client(Site.objects.get(root_page=portal).hostname)
+    assert client.get(path).status_code == 200  # warm the per-process site index
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_commune_page_costs_the_same_queries_with_3_and_with_220_portals(hai_duong):
+    small_commune = _small_province(number_of_levels=3)
+    for portal in (small_commune, hai_duong.commune):
+        _publish_article(portal)
+    for path in ("/", "/tin-tuc/", "/tin-tuc/bai-viet-thu/"):
+        assert _queries_for(small_commune, path) == _queries_for(hai_duong.commune, path), path
+
+
+def test_page_costs_the_same_queries_at_every_depth(hai_duong):
+    lone_province = _small_province(number_of_levels=1)
+    for portal in (lone_province, hai_duong.commune):
+        _publish_article(portal)
+    path = "/tin-tuc/bai-viet-thu/"
+    assert _queries_for(lone_province, path) == _queries_for(hai_duong.commune, path)
+
+
+def test_commune_listing_with_inherited_items_costs_the_same_queries_at_any_size(hai_duong):
+    from cms.models import Audience
+    from tests.cms.sharing_helpers import publish_item
+
+    small_commune = _small_province(number_of_levels=3)
+    for commune in (small_commune, hai_duong.commune):
+        chain = commune.portal_chain
+        publish_item(chain[0], f"Tỉnh gửi {commune.pk}", audience=Audience.SUBTREE)
+        publish_item(chain[1], f"Huyện gửi {commune.pk}", audience=Audience.LEVEL, level="commune")
+    for path in ("/", "/thong-bao/"):
+        assert _queries_for(small_commune, path) == _queries_for(hai_duong.commune, path), path
