@@ -298,7 +298,27 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL",
     f"http://{PORTALS_BASE_DOMAIN}:{PORTALS_PORT}" if DEBUG else f"https://{PORTALS_BASE_DOMAIN}",
 )
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search (README, "Search"): Wagtail's database backend, SQLite FTS5 or PostgreSQL full-text
+# search; the index holds Vietnamese text folded (cms.search_index), so PostgreSQL's "simple"
+# configuration (no English stemming or stop words, which would drop Vietnamese syllables such
+# as "do", "no", "to") suits every language. WAGTAILSEARCH_BACKEND=opensearch (or elasticsearch)
+# with WAGTAILSEARCH_URL switches to Wagtail's search-engine backends.
+_SEARCH_ENGINE = os.environ.get("WAGTAILSEARCH_BACKEND", "database")
+if _SEARCH_ENGINE == "database":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": {
+                "opensearch": "wagtail.search.backends.opensearch2",
+                "elasticsearch": "wagtail.search.backends.elasticsearch8",
+            }.get(_SEARCH_ENGINE, _SEARCH_ENGINE),
+            "URLS": [os.environ.get("WAGTAILSEARCH_URL", "http://127.0.0.1:9200")],
+            "INDEX": os.environ.get("WAGTAILSEARCH_INDEX", "portals"),
+        }
+    }
 # Uploads (cms/uploads.py checks what the settings cannot: the bytes match the extension).
 # Images: the formats Pillow decodes here, no SVG (it can carry script). Wagtail refuses files
 # over the size limit and images over the pixel limit (decompression bombs) with a form error.

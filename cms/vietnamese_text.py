@@ -11,10 +11,16 @@ letters. Wagtail's admin slugifies in the browser, but the server folds too: a s
 with diacritics, spaces or capitals is folded by the form field (`FoldedSlugField`, registered for
 every SlugField of the admin's forms), and a page saved from code with no slug gets one from its
 Vietnamese title (Wagtail's own default would drop “đ”).
+
+Search folds the same way, on both sides (README, “Search”): `searchable_text` is what the search
+index stores for a text (the text as written plus its folded form, so a query typed with or
+without diacritics matches), and `search_words` is what a citizen's query becomes (NFC, controls
+and punctuation dropped, folded, lower case, bounded in length). One `fold` serves both.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -25,11 +31,43 @@ from wagtail.admin import widgets
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.fields import StreamField
 
-from sites.hosts import ascii_slug
+from sites.hosts import ascii_slug, fold_diacritics
+
+# A query longer than this is cut (a citizen types a few words; a 10,000-character query would
+# only make the full-text engine work for nothing).
+MAX_QUERY_CHARACTERS = 200
+MAX_QUERY_WORDS = 12
+_WORD = re.compile(r"\w+")
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case letters without diacritics: “Ủy ban”, “Uỷ ban” and “uy ban” all give “uy ban”,
+    “Đường” gives “duong” (tone marks on either vowel fold away alike)."""
+    return fold_diacritics(nfc(text)).lower()
+
+
+def _folded_words(text: str) -> list[str]:
+    return _WORD.findall(fold(text).replace("_", " "))
+
+
+def searchable_text(text: str) -> str:
+    """What the search index stores for `text`: the text as written, then its folded words
+    (split on punctuation too: engines read “15/2026/QĐ-UBND” as one token, citizens type
+    “15 2026”)."""
+    text = nfc(text or "")
+    return f"{text}\n{' '.join(_folded_words(text))}" if text else ""
+
+
+def search_words(query) -> list[str]:
+    """The words of a citizen's query as the index knows them: folded, lower case, letters and
+    digits only (so nothing in a query is full-text syntax), at most MAX_QUERY_WORDS words."""
+    if not isinstance(query, str):
+        return []
+    return _folded_words(query[:MAX_QUERY_CHARACTERS])[:MAX_QUERY_WORDS]
 
 
 def _nfc_data(data):

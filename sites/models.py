@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from cms.feeds import FeedRoutesMixin
 from cms.models.base_page import BasePage
@@ -195,6 +195,20 @@ class PortalPage(FeedRoutesMixin, RoutablePageMixin, PortalSettingsFields, BaseP
         errors = {name: error for name, error in errors.items() if error}
         if errors:
             raise ValidationError(errors)
+
+    # Citizen search (cms.search): a route of every portal's home, so it has the portal's host,
+    # theme and language prefix like any of its pages.
+    @path("tim-kiem/", name="search")
+    def search(self, request):
+        from cms.search import search_view
+
+        return search_view(request, self, BasePage.get_context(self, request))
+
+    @path("tim-kiem/goi-y/", name="search_suggestions")
+    def search_suggestions(self, request):
+        from cms.search import suggestions_view
+
+        return suggestions_view(request, self)
 
     def get_context(self, request, *args, **kwargs):
         from cms.home_page import home_context

@@ -4,10 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
-from wagtail.search import index
 
 from cms.blocks import AttachmentsBlock, BodyBlock
 from cms.models.shareable_page import ShareablePage
+from cms.search_index import MultilingualSearchField
 
 
 class AnnouncementPage(ShareablePage):
@@ -23,8 +23,7 @@ class AnnouncementPage(ShareablePage):
 
     search_fields = [
         *ShareablePage.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("body"),
+        MultilingualSearchField("body"),
     ]
 
     content_panels = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from wagtail.models import Page
 
+from cms.search_index import with_multilingual_title
 from cms.translation_status import TranslationStatusPanel
 from cms.vietnamese_text import VietnameseTextMixin
 from sites.routing import page_url, url_parts_for
@@ -17,6 +18,8 @@ from sites.routing import page_url, url_parts_for
 class BasePage(VietnameseTextMixin, Page):
     # Editors see first which translations are missing or older than the Vietnamese text.
     content_panels = [TranslationStatusPanel(), *Page.content_panels]
+    # The title is indexed in every language, with and without diacritics (cms.search_index).
+    search_fields = with_multilingual_title(Page.search_fields)
 
     class Meta:
         abstract = True

@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedIn
 from wagtail.search import index
 
 from cms.models.shareable_page import ShareablePage
+from cms.search_index import MultilingualSearchField
 
 
 class DocumentType(models.TextChoices):
@@ -48,9 +49,8 @@ class LegalDocumentPage(ShareablePage):
 
     search_fields = [
         *ShareablePage.search_fields,
-        index.SearchField("number"),
-        index.SearchField("summary"),
-        index.SearchField("issuing_body"),
+        MultilingualSearchField("number"),
+        MultilingualSearchField("issuing_body"),
         index.FilterField("document_type"),
         index.FilterField("issued_on"),
     ]

@@ -3,10 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
-from wagtail.search import index
 
 from cms.blocks import AttachmentsBlock, BodyBlock
 from cms.models.shareable_page import ShareablePage
+from cms.search_index import MultilingualSearchField
 
 
 class NewsPage(ShareablePage):
@@ -19,8 +19,7 @@ class NewsPage(ShareablePage):
 
     search_fields = [
         *ShareablePage.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("body"),
+        MultilingualSearchField("body"),
     ]
 
     content_panels = [

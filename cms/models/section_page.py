@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.feeds import FeedRoutesMixin
 from cms.models.shareable_page import ShareablePage
+from cms.search_index import MultilingualSearchField
 
 ITEMS_PER_PAGE = 12
 
@@ -37,6 +38,12 @@ class SectionPage(FeedRoutesMixin, RoutablePageMixin, ShareablePage):
         "cms.SectionPage",
     ]
     template = "pages/section_page.html"
+
+    search_fields = [
+        *ShareablePage.search_fields,
+        MultilingualSearchField("intro"),
+        MultilingualSearchField("body"),
+    ]
 
     content_panels = [
         *ShareablePage.content_panels,

@@ -15,9 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
+from wagtail.search import index
 
 from cms.forms import ShareablePageForm
 from cms.models.base_page import BasePage
+from cms.search_index import MultilingualSearchField
 
 
 class Audience(models.TextChoices):
@@ -94,6 +96,12 @@ class ShareablePage(BasePage):
 
     is_creatable = False
     base_form_class = ShareablePageForm
+
+    search_fields = [
+        *BasePage.search_fields,
+        MultilingualSearchField("summary"),
+        index.FilterField("date"),
+    ]
 
     sharing_panels = [
         MultiFieldPanel(

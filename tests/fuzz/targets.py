@@ -36,6 +36,10 @@ PUBLIC_TARGETS = [
     Target("announcements section", "/thong-bao/", PROVINCE_HOST),
     Target("commune by path through its district", "/camhung/", DISTRICT_HOST),
     Target("document download", "{document_url}"),
+    Target("search", "/tim-kiem/"),
+    Target("search in English", "/en/tim-kiem/"),
+    Target("search the district and below", "/tim-kiem/?scope=below", DISTRICT_HOST),
+    Target("search suggestions", "/tim-kiem/goi-y/"),
 ]
 
 ADMIN_FORMS = [
