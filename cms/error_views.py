@@ -22,7 +22,7 @@ def page_not_found(request, exception=None):
     chain = _site_portal_chain(request)
     portal = chain[-1] if chain else None
     use_portal_chain(chain)
-    context = {"request_path": request.path, **portal_context(portal, chain)}
+    context = {"request_path": request.path, **portal_context(portal, chain, request)}
     template = loader.get_template("404.html")
     return HttpResponseNotFound(template.render(context, request))
 

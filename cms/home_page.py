@@ -8,6 +8,7 @@ the chain that has the section (a commune without a spokesperson links to its di
 from __future__ import annotations
 
 from cms.sharing import items_shown_on, sections_by_kind
+from sites.portal_tree import children_q
 
 LATEST_NEWS = 6
 LATEST_ANNOUNCEMENTS = 6
@@ -58,5 +59,5 @@ def home_context(portal, request) -> dict:
         "latest_announcements": announcements,
         "quick_links": nearest,
         "home_sections": sections_by_kind(portal, request),
-        "child_portals": PortalPage.objects.live().child_of(portal).order_by("title"),
+        "child_portals": PortalPage.objects.live().filter(children_q(portal)).order_by("title"),
     }

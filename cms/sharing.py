@@ -125,24 +125,28 @@ def is_shown_on(item: ShareablePage, portal: PortalPage) -> bool:
 # --- Where an item opens on a portal ---------------------------------------------------------
 
 
-def sections_by_kind(portal: PortalPage, request=None) -> dict[str, ShareablePage]:
-    """The top-level sections of a portal by kind (one query, remembered for the request)."""
+def top_level_sections(portal: PortalPage, request=None) -> list[ShareablePage]:
+    """A portal's live top-level sections in tree order: its navigation, and where its items
+    open (one query, remembered for the request)."""
     from cms.models import SectionPage
+    from sites.portal_tree import children_q
 
-    cache = getattr(request, "_portal_sections_by_kind", None) if request is not None else None
+    cache = getattr(request, "_portal_top_sections", None) if request is not None else None
     if cache is not None and portal.pk in cache:
         return cache[portal.pk]
-    sections = {
-        section.kind: section
-        for section in SectionPage.objects.live()
-        .child_of(portal)
-        .order_by("path")
-        .only("id", "path", "depth", "url_path", "slug", "kind", "title")
-    }
+    sections = list(SectionPage.objects.live().filter(children_q(portal)).order_by("path"))
     if request is not None:
         if cache is None:
-            cache = request._portal_sections_by_kind = {}
+            cache = request._portal_top_sections = {}
         cache[portal.pk] = sections
+    return sections
+
+
+def sections_by_kind(portal: PortalPage, request=None) -> dict[str, ShareablePage]:
+    """The top-level sections of a portal by kind."""
+    sections: dict[str, ShareablePage] = {}
+    for section in top_level_sections(portal, request):
+        sections[section.kind] = section
     return sections
 
 

@@ -2,14 +2,16 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from two_factor.urls import urlpatterns as two_factor_urls
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from cms import sitemaps
+from sites.serve import serve as serve_page
 
 # The admin's URL prefix; the admin's CSP and the second factor apply below it.
 ADMIN_PATH_PREFIX = "/admin/"
@@ -35,7 +37,6 @@ handler404 = "cms.error_views.page_not_found"
 handler500 = "cms.error_views.server_error"
 
 if settings.PORTALS_SERVE_MEDIA:
-    from django.urls import re_path
     from django.views.static import serve
 
     urlpatterns += [
@@ -47,6 +48,9 @@ if settings.PORTALS_SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
+    # Wagtail's page view with a route found in constant queries (sites/serve.py); the same
+    # pattern and name as Wagtail's own, which stays below for its other URLs.
+    re_path(serve_pattern, serve_page, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from wagtail.models import Page
 
 if TYPE_CHECKING:
@@ -20,6 +21,27 @@ def ancestor_paths(path: str, *, inclusive: bool = True) -> list[str]:
     steplen = Page.steplen
     end = len(path) if inclusive else len(path) - steplen
     return [path[:i] for i in range(2 * steplen, end + 1, steplen)]
+
+
+# Ranges over treebeard's path alphabet (0-9, A-Z) instead of Wagtail's `child_of` and
+# `descendant_of`, which filter with `path LIKE 'prefix%'`: a range uses the path's unique index on
+# every database, a LIKE scans the whole page table on SQLite (and on PostgreSQL outside the "C"
+# collation), a cost that grows with the number of portals.
+_LAST_STEP = Page.alphabet[-1] * Page.steplen
+_MAX_PATH = Page._meta.get_field("path").max_length
+
+
+def children_q(page: Page, prefix: str = "") -> Q:
+    """The children of `page` (`prefix`: the relation to the page, e.g. "owner_portal__")."""
+    low, high = page.path + Page.alphabet[0] * Page.steplen, page.path + _LAST_STEP
+    return Q(**{f"{prefix}path__range": (low, high), f"{prefix}depth": page.depth + 1})
+
+
+def subtree_q(page: Page, prefix: str = "", *, inclusive: bool = True) -> Q:
+    """`page` (unless not `inclusive`) and every page below it."""
+    high = page.path + Page.alphabet[-1] * (_MAX_PATH - len(page.path))
+    q = Q(**{f"{prefix}path__range": (page.path, high)})
+    return q if inclusive else q & Q(**{f"{prefix}depth__gt": page.depth})
 
 
 def portal_chain_for(page: Page) -> list[PortalPage]:

@@ -17,6 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http.request import split_domain_port
 from django.urls import NoReverseMatch, reverse
 from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Site, SiteRootPath
@@ -34,6 +35,9 @@ class SiteRootIndex:
         # without a query: hostname -> (site id, root url_path), root url_path -> root page id.
         self._by_hostname: dict[str, tuple[int, str]] = {}
         self._portal_by_url_path: dict[str, int] = {}
+        # For the page serve view (sites.serve): hostname -> the Site's own fields, so a request
+        # finds its Site without the query of `Site.find_for_request`.
+        self._site_fields: dict[str, tuple] = {}
 
     @property
     def version(self) -> str | None:
@@ -41,19 +45,30 @@ class SiteRootIndex:
 
     def _load(self) -> None:
         sites = Site.objects.values_list(
-            "id", "hostname", "port", "root_page__url_path", "root_page__depth", "root_page_id"
+            "id",
+            "hostname",
+            "port",
+            "root_page__url_path",
+            "root_page__depth",
+            "root_page_id",
+            "site_name",
+            "is_default_site",
         ).order_by("-is_default_site", "id")
         roots: dict[str, SiteRootPath] = {}
         by_site_id: dict[int, SiteRootPath] = {}
         by_hostname: dict[str, tuple[int, str]] = {}
         portal_by_url_path: dict[str, int] = {}
+        site_fields: dict[str, tuple] = {}
         path_mode = settings.PORTALS_URL_MODE == "path"
-        for site_id, hostname, port, url_path, depth, root_page_id in sites:
+        for site_id, hostname, port, url_path, depth, root_page_id, name, is_default in sites:
             root = SiteRootPath(
                 site_id, url_path, _root_url(hostname, port), settings.LANGUAGE_CODE
             )
             by_site_id[site_id] = root
             by_hostname.setdefault(hostname.lower(), (site_id, url_path))
+            site_fields.setdefault(
+                hostname.lower(), (site_id, hostname, port, name, root_page_id, is_default)
+            )
             portal_by_url_path.setdefault(url_path, root_page_id)
             # In path mode only the top portals' hosts are canonical; everything below is a path.
             if path_mode and depth > 2:
@@ -61,6 +76,7 @@ class SiteRootIndex:
             roots.setdefault(url_path, root)
         self._roots, self._by_site_id = roots, by_site_id
         self._by_hostname, self._portal_by_url_path = by_hostname, portal_by_url_path
+        self._site_fields = site_fields
 
     def refresh(self, request=None, version: str | None = None) -> None:
         """Reload when another process changed a site; checked at most once per request.
@@ -85,6 +101,25 @@ class SiteRootIndex:
     def site_for_hostname(self, hostname: str) -> tuple[int, str] | None:
         """(site id, root url_path) of the site served on `hostname` (no port), if any."""
         return self._by_hostname.get(hostname)
+
+    def site_for_request(self, request) -> Site | None:
+        """The Site served on the request's host (the one `Site.find_for_request` would find when
+        the hostname is a site's own), built from the index: no query. None for any other host,
+        which is left to Wagtail (a default site, or none: a 404)."""
+        self.refresh(request)
+        hostname = split_domain_port(request._get_raw_host())[0].lower()
+        fields = self._site_fields.get(hostname)
+        if fields is None:
+            return None
+        site_id, hostname, port, name, root_page_id, is_default = fields
+        return Site(
+            id=site_id,
+            hostname=hostname,
+            port=port,
+            site_name=name,
+            root_page_id=root_page_id,
+            is_default_site=is_default,
+        )
 
     def portal_ids_for_url_path(self, url_path: str) -> list[int]:
         """Root page ids of the sites at and above `url_path`, top first (the portal chain)."""

@@ -1,13 +1,21 @@
-"""Keep derived state in step with the tree: site routing, owners of moved pages."""
+"""Keep derived state in step with the tree: site routing, owners of moved pages, the url_path
+index."""
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.models import Site
 from wagtail.signals import page_slug_changed, post_page_move
 
 from sites.routing import invalidate_site_roots
+from sites.url_path_index import ensure_url_path_index
 
 
 def register() -> None:
+    post_migrate.connect(
+        ensure_url_path_index,
+        sender=apps.get_app_config("wagtailcore"),
+        dispatch_uid="portals-url-path-index",
+    )
     post_save.connect(invalidate_site_roots, sender=Site, dispatch_uid="portals-site-saved")
     post_delete.connect(invalidate_site_roots, sender=Site, dispatch_uid="portals-site-deleted")
     page_slug_changed.connect(invalidate_site_roots, dispatch_uid="portals-slug-changed")

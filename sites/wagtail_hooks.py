@@ -19,7 +19,9 @@ def redirect_to_canonical_site(page, request, serve_args, serve_kwargs):
     canonical = site_roots.root_for_url_path(page.url_path, request)
     if site is None or canonical is None or canonical.site_id == site.pk:
         return None
-    relative = page.url_path[len(site.root_page.url_path) :]
+    current = site_roots.root_for_site_id(site.pk, request)
+    root_path = current.root_path if current else site.root_page.url_path
+    relative = page.url_path[len(root_path) :]
     match = request.resolver_match
     requested = match.args[0] if match and match.args else relative
     rest = requested[len(relative) :] if requested.startswith(relative) else ""

@@ -33,6 +33,17 @@ class BasePage(VietnameseTextMixin, Page):
 
     url = property(get_url)
 
+    def get_view_restrictions(self):
+        """Wagtail's check of this page's and its ancestors' view restrictions, in one query when
+        the serve view (sites.serve) has already read the ancestors."""
+        ancestors = getattr(self, "_route_ancestors", None)
+        if ancestors is None:
+            return super().get_view_restrictions()
+        from wagtail.models import PageViewRestriction
+
+        ids = {page.alias_of_id or page.pk for page in (*ancestors, self)}
+        return PageViewRestriction.objects.filter(page_id__in=ids)
+
     def get_portal(self):
         """The portal that owns this page (nearest portal at or above it)."""
         from sites.portal_tree import owner_portal_of
@@ -51,23 +62,26 @@ class BasePage(VietnameseTextMixin, Page):
             portal = chain[-1] if chain else None
         else:
             portal, chain = receiving_portal, portal_chain_for(receiving_portal)
-        context.update(portal_context(portal, chain))
+        context.update(portal_context(portal, chain, request))
         use_portal_chain(chain)  # this portal's themes for the templates (sites.themes)
         context.setdefault("breadcrumbs", [])
         if receiving_portal is None and portal is not None and self.depth > portal.depth + 1:
-            trail = Page.objects.filter(
-                path__in=ancestor_paths(self.path, inclusive=False), depth__gt=portal.depth
-            ).order_by("depth")
+            trail = getattr(self, "_route_ancestors", None)  # read by the serve view
+            if trail is None:
+                trail = Page.objects.filter(
+                    path__in=ancestor_paths(self.path, inclusive=False)
+                ).order_by("depth")
+            trail = [ancestor for ancestor in trail if ancestor.depth > portal.depth]
             context["breadcrumbs"] = [
                 (ancestor.title, page_url(ancestor, request)) for ancestor in trail
             ]
         return context
 
 
-def portal_context(portal, chain) -> dict:
+def portal_context(portal, chain, request=None) -> dict:
     """What every page of a portal shows of the portal: its chain, its settings resolved along
     the chain (no query, sites.portal_settings), its main navigation."""
-    from cms.models.section_page import SectionPage
+    from cms.sharing import top_level_sections
     from sites.portal_settings import resolve_settings
 
     return {
@@ -75,7 +89,7 @@ def portal_context(portal, chain) -> dict:
         "portal_chain": chain,
         "portal_settings": resolve_settings(chain),
         "nav_sections": (
-            SectionPage.objects.live().in_menu().child_of(portal).order_by("path")
+            [s for s in top_level_sections(portal, request) if s.show_in_menus]
             if portal is not None
             else []
         ),

@@ -24,6 +24,8 @@ class DocumentType(models.TextChoices):
 
 
 class LegalDocumentPage(ShareablePage):
+    serve_select_related = (*ShareablePage.serve_select_related, "document")
+
     number = models.CharField(
         _("number and symbol"), max_length=100, help_text=_("For example “15/2024/QĐ-UBND”.")
     )

@@ -17,6 +17,7 @@ from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.feeds import FeedRoutesMixin
 from cms.models.shareable_page import ShareablePage
 from cms.search_index import MultilingualSearchField
+from sites.portal_tree import children_q
 
 ITEMS_PER_PAGE = 12
 
@@ -78,7 +79,7 @@ class SectionPage(FeedRoutesMixin, RoutablePageMixin, ShareablePage):
             return items_shown_on(self.owner_portal, kinds=[self.kind])
         return (
             ShareablePage.objects.live()
-            .child_of(self)
+            .filter(children_q(self))
             .exclude(content_type=self.content_type)
             .select_related("image", "owner_portal")
             .order_by("-date", "-pk")
@@ -113,7 +114,11 @@ class SectionPage(FeedRoutesMixin, RoutablePageMixin, ShareablePage):
         context["items"] = items
         context["filters"] = filters
         context["feed_section"] = self
-        context["subsections"] = SectionPage.objects.live().child_of(self).order_by("path")
+        context["subsections"] = (
+            SectionPage.objects.live().filter(children_q(self)).order_by("path")
+            if self.numchild  # no query for a section with no children
+            else []
+        )
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -36,6 +36,9 @@ class ShareablePage(BasePage):
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("One or two sentences shown in listings and feeds.")
     )
+    # Read with the page by the serve view (sites.serve): what every page of this type shows.
+    serve_select_related = ("image",)
+
     image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("main image"),

@@ -75,3 +75,13 @@ def test_commune_listing_with_inherited_items_costs_the_same_queries_at_any_size
         publish_item(chain[1], f"Huyện gửi {commune.pk}", audience=Audience.LEVEL, level="commune")
     for path in ("/", "/thong-bao/"):
         assert _queries_for(small_commune, path) == _queries_for(hai_duong.commune, path), path
+
+
+def test_an_article_and_a_portal_home_stay_within_their_sql_budget(hai_duong):
+    """ARCHITECTURE.md's budget for an uncached page: ≤ 7 statements for an article, ≤ 10 for a
+    portal's home page (stock Wagtail: 12 and more, growing with the depth)."""
+    _publish_article(hai_duong.commune)
+    assert _queries_for(hai_duong.commune, "/tin-tuc/bai-viet-thu/") <= 7
+    assert _queries_for(hai_duong.commune, "/") <= 10
+    assert _queries_for(hai_duong.commune, "/tin-tuc/") <= 10
+
