@@ -84,4 +84,3 @@ def test_an_article_and_a_portal_home_stay_within_their_sql_budget(hai_duong):
     assert _queries_for(hai_duong.commune, "/tin-tuc/bai-viet-thu/") <= 7
     assert _queries_for(hai_duong.commune, "/") <= 10
     assert _queries_for(hai_duong.commune, "/tin-tuc/") <= 10
-
