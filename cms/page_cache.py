@@ -52,7 +52,14 @@ from sites.routing import site_roots
 GLOBAL_KEY = "pc:v:global"
 ENTRY_PREFIX = "pc:page:"
 HIT_HEADER = "X-Page-Cache"
-_SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/django-admin/")
+_SKIPPED_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/django-admin/",
+    "/api/",  # the JSON API sets its own ETag and Cache-Control (cms/api.py)
+)
 
 
 def _tree_key(portal_id: int) -> str:

@@ -292,6 +292,19 @@ STORAGES = {
     },
 }
 
+# --- The JSON API (cms/api.py) -------------------------------------------------------------------
+# Anonymous requests per address and minute, counted in the shared cache (DRF throttling). Behind
+# a load balancer set PORTALS_API_PROXIES to the number of proxies that add X-Forwarded-For.
+PORTALS_API_RATE = os.environ.get("PORTALS_API_RATE", "300/min")
+WAGTAILAPI_LIMIT_MAX = 20
+REST_FRAMEWORK = {
+    "NUM_PROXIES": int(os.environ["PORTALS_API_PROXIES"])
+    if os.environ.get("PORTALS_API_PROXIES")
+    else None,
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+}
+
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Cổng thông tin điện tử")
 WAGTAILADMIN_BASE_URL = os.environ.get(

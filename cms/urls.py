@@ -11,6 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
 from cms import sitemaps
+from cms.api import api_router
+from cms.api_schema import api_docs_view, openapi_view
 from sites.serve import serve as serve_page
 
 # The admin's URL prefix; the admin's CSP and the second factor apply below it.
@@ -30,6 +32,10 @@ urlpatterns = [
     # Per host: each portal's own sitemap and robots.txt (cms/sitemaps.py).
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    # Per host: the portal's read-only JSON API (cms/api.py), its OpenAPI schema and its page.
+    path("api/v2/openapi.json", openapi_view, name="api_openapi"),
+    path("api/v2/", api_router.urls),
+    path("api/", api_docs_view, name="api_docs"),
 ]
 
 # Themed error pages with the portal's navigation (cms/error_views.py).

@@ -210,6 +210,19 @@ class PortalPage(FeedRoutesMixin, RoutablePageMixin, PortalSettingsFields, BaseP
 
         return suggestions_view(request, self)
 
+    # Open data (cms.open_data): the portal's datasets as CSV and JSON.
+    @path("du-lieu-mo/", name="open_data")
+    def open_data(self, request):
+        from cms.open_data import open_data_page
+
+        return open_data_page(request, self, BasePage.get_context(self, request))
+
+    @path("du-lieu-mo/<slug:dataset>/<slug:extension>/", name="open_data_download")
+    def open_data_download(self, request, dataset, extension):
+        from cms.open_data import dataset_download
+
+        return dataset_download(request, self, dataset, extension)
+
     def get_context(self, request, *args, **kwargs):
         from cms.home_page import home_context
 

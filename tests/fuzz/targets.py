@@ -40,6 +40,11 @@ PUBLIC_TARGETS = [
     Target("search in English", "/en/tim-kiem/"),
     Target("search the district and below", "/tim-kiem/?scope=below", DISTRICT_HOST),
     Target("search suggestions", "/tim-kiem/goi-y/"),
+    Target("open data", "/du-lieu-mo/", PROVINCE_HOST),
+    Target("open data download", "/du-lieu-mo/tin-tuc/csv/"),
+    Target("API news", "/api/v2/news/"),
+    Target("API portal directory", "/api/v2/portals/", PROVINCE_HOST),
+    Target("API page", "/api/"),
 ]
 
 ADMIN_FORMS = [
