@@ -132,6 +132,9 @@ class PortalAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()):
+            # PostgreSQL cannot store or compare text holding NUL: refuse it before any query.
+            raise BadRequestError("query parameters must not contain NUL characters")
         offered = portal_languages(self.portal.portal_chain)
         language = request.GET.get("lang", settings.LANGUAGE_CODE)
         if language not in offered:
