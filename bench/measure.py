@@ -110,6 +110,13 @@ def measure() -> dict:
             client.get(path)
         result[f"{name}_queries"] = len(queries)
         result[f"{name}_ms"] = median_ms(lambda path=path: client.get(path), 30)
+    # A commune's listing with what the levels above share with it (cms.sharing).
+    listing = "/thong-bao/"
+    assert client.get(listing).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(listing)
+    result["listing_queries"] = len(queries)
+    result["listing_ms"] = median_ms(lambda: client.get(listing), 30)
     result["article_links"] = result_links = client.get(article_path).content.count(b"<a ")
     assert result_links
     # As in a template: many URLs built during one request (its site is looked up once).
@@ -133,8 +140,34 @@ def measure() -> dict:
         response = editor.get(url)
         assert response.status_code == 200, (url, response.status_code)
         result[f"{name}_ms"] = median_ms(lambda url=url: editor.get(url), 5)
+    result.update(publish_times(portal.portal_chain[0]))
     result["host"] = host
     result["article_path"] = article_path
+    return result
+
+
+def publish_times(top, repeat: int = 7) -> dict:
+    """Median time to publish an announcement of the top portal for itself only, and for every
+    portal below it: sharing is by reference, so the audience's size should not matter."""
+    from cms.models import AnnouncementPage, Audience, SectionPage
+
+    section = SectionPage.objects.get(owner_portal=top, kind="announcements", depth=top.depth + 1)
+    result = {}
+    for audience in (Audience.OWN, Audience.SUBTREE):
+        counter = iter(range(repeat))
+
+        def publish(audience=audience, counter=counter):
+            number = next(counter)
+            page = AnnouncementPage(
+                title=f"Thông báo đo {audience} {number}",
+                slug=f"thong-bao-do-{audience}-{number}",
+                summary="Thông báo đo hiệu năng",
+                audience=audience,
+            )
+            section.add_child(instance=page)
+            page.save_revision().publish()
+
+        result[f"publish_{audience}_ms"] = median_ms(publish, repeat)
     return result
 
 

@@ -323,6 +323,10 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
         ("article SQL statements", lambda r: r["article_queries"], True),
         ("home render uncached (ms)", lambda r: r["home_ms"], True),
         ("home SQL statements", lambda r: r["home_queries"], True),
+        ("commune listing, inherited items (ms)", lambda r: r["listing_ms"], True),
+        ("commune listing SQL statements", lambda r: r["listing_queries"], True),
+        ("publish for own portal (ms)", lambda r: r["publish_own_ms"], True),
+        ("publish for every portal below (ms)", lambda r: r["publish_subtree_ms"], True),
         ("get_url (µs)", lambda r: r["get_url_us"], True),
         ("editor explorer (ms)", lambda r: r["explorer_ms"], True),
         ("editor page chooser (ms)", lambda r: r["chooser_ms"], True),
@@ -344,10 +348,10 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
     ]
     database = "PostgreSQL" if PG_SERVER else "SQLite"
     print(f"\nPortal benchmark on {database} ({SECONDS} s per load run, wrk -t2 -c8)")
-    header = f"{'':32}" + "".join(f"{s + ' portals':>22}" for s in sizes)
+    header = f"{'':40}" + "".join(f"{s + ' portals':>22}" for s in sizes)
     print(header)
     for label, value, with_ratio in rows:
-        line = f"{label:32}"
+        line = f"{label:40}"
         for size in sizes:
             number = value(results[size])
             text = f"{number:,.1f}" if isinstance(number, float) else f"{number:,}"
@@ -394,6 +398,20 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
         print(f"  (stock one-site Wagtail article: {stock['article']['rps']:.1f} req/s)")
     checks.append(("article SQL statements ≤ 7", largest["article_queries"], -7))
     checks.append(("home SQL statements ≤ 10", largest["home_queries"], -10))
+    checks.append(
+        (
+            "commune listing SQL statements, largest vs 1 portal (same)",
+            largest["listing_queries"] / base["listing_queries"],
+            -1.0,
+        )
+    )
+    checks.append(
+        (
+            "publish for every portal below vs own portal only (largest size) ≤ 1.2×",
+            largest["publish_subtree_ms"] / largest["publish_own_ms"],
+            -1.2,
+        )
+    )
     if "country" in results:
         checks.append(("country import ≤ 120 s", results["country"]["import_seconds"], -120))
     for label, value, goal in checks:

@@ -33,6 +33,14 @@ def redirect_to_canonical_site(page, request, serve_args, serve_kwargs):
     return HttpResponsePermanentRedirect(target)
 
 
+# After Wagtail's own registration (order 0), which it replaces.
+@hooks.register("register_rich_text_features", order=100)
+def page_links_from_url_paths(features):
+    from sites.rich_text_links import PortalPageLinkHandler
+
+    features.register_link_type(PortalPageLinkHandler)
+
+
 @hooks.register("after_create_page")
 def provision_portal_created_in_editor(request, page):
     """A portal home page created in the page editor gets its site, groups, collection, workflow
