@@ -57,9 +57,6 @@ class PortalItemsFeed(Feed):
             "committee": committee_name(portal.unit_name, "vi" if get_language() == "vi" else "en")
         }
 
-    def language(self, page):
-        return get_language() or "vi"
-
     def items(self, page):
         from django.contrib.contenttypes.models import ContentType
 

@@ -72,6 +72,22 @@ def meta_description(context):
     return format_html('<meta name="description" content="{}">', text) if text else ""
 
 
+# OpenGraph wants language_TERRITORY; the territory where the language is the official one.
+_OG_LOCALES = {"vi": "vi_VN", "en": "en_US", "zh-hans": "zh_CN", "ko": "ko_KR", "ja": "ja_JP"}
+
+
+def og_locale(language: str) -> str:
+    return _OG_LOCALES.get(language, language.replace("-", "_"))
+
+
+def text_language(page) -> str:
+    """The language the page's text is shown in: the active one, or Vietnamese where the page
+    has no translation yet (the fallback), so search engines are told the truth."""
+    from cms.languages import field_language
+
+    return field_language(page, "title", get_language() or "vi")
+
+
 @register.simple_tag(takes_context=True)
 def open_graph(context):
     page, request = context.get("page"), context.get("request")
@@ -85,7 +101,7 @@ def open_graph(context):
         ("og:description", _description(context)),
         ("og:url", page.full_url or ""),
         ("og:site_name", settings.display_name if settings else ""),
-        ("og:locale", "vi_VN" if get_language() == "vi" else (get_language() or "en")),
+        ("og:locale", og_locale(text_language(page))),
     ]
     if image is not None:
         tags.append(("og:image", _image_url(request, image)))
@@ -146,7 +162,7 @@ def structured_data(context):
             "datePublished": page.date.isoformat(),
             "url": page.full_url,
             "mainEntityOfPage": page.full_url,
-            "inLanguage": get_language() or "vi",
+            "inLanguage": text_language(page),
             "publisher": organisation(owner, None, request, brief=True),
             "author": organisation(owner, None, request, brief=True),
         }

@@ -65,3 +65,17 @@ def test_pages_announce_their_feeds(hai_duong):
     text = host_client(COMMUNE_HOST).get("/tin-tuc/").text
     assert 'type="application/rss+xml"' in text and 'href="/rss/"' in text
     assert 'href="/tin-tuc/rss/"' in text
+
+
+def test_feeds_speak_the_language_of_their_url(hai_duong):
+    item = publish_item(
+        hai_duong.province, "Lịch nghỉ Tết", audience=Audience.SUBTREE, slug="nghi-tet"
+    )
+    item.title_en = "Lunar New Year holiday"
+    item.save_revision().publish()
+    _, vietnamese = _feed(COMMUNE_HOST, "/rss/")
+    assert vietnamese.feed.language == "vi"
+    assert "Lịch nghỉ Tết" in _links(vietnamese)
+    _, english = _feed(COMMUNE_HOST, "/en/rss/")
+    assert english.feed.language == "en"
+    assert "Lunar New Year holiday" in _links(english)

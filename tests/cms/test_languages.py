@@ -122,6 +122,19 @@ def test_fallback_rendering_is_noindex_and_not_an_alternate(
     assert 'rel="alternate" hreflang' not in vietnamese.text
 
 
+def test_search_engines_are_told_the_language_the_text_is_really_in(
+    hai_duong, commune_news, commune_client
+):
+    publish_news(commune_news, english=False)
+    fallback = commune_client.get("/en/tin-tuc/hoi-nghi/").text
+    assert '<meta property="og:locale" content="vi_VN">' in fallback
+    assert '"inLanguage": "vi"' in fallback
+    publish_news(commune_news, slug="hoi-nghi-2")
+    english = commune_client.get("/en/tin-tuc/hoi-nghi-2/").text
+    assert '<meta property="og:locale" content="en_US">' in english
+    assert '"inLanguage": "en"' in english
+
+
 def test_switcher_lands_on_the_same_page_in_each_offered_language(
     hai_duong, commune_news, commune_client
 ):
