@@ -7,7 +7,8 @@ export DJANGO_DEBUG ?= 1
 export PORTALS_BASE_DOMAIN ?= localhost
 export PORTALS_PORT ?= 8000
 
-.PHONY: run test setup install migrate demo lint format bench loadtest messages translations clean wrk
+.PHONY: run test setup install migrate demo lint format bench loadtest messages translations clean wrk \
+	lighthouse screenshots
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,15 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# axe-core for the browser checks of the citizen pages (package.json: dependencies); the
+# devDependencies (Lighthouse) only for `make lighthouse`. Reinstalled when the lock file changes.
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install npm"; exit 1; }
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
+node_modules/.bin/lighthouse: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
@@ -42,8 +52,9 @@ run: setup
 	@echo ""
 	$(BIN)/python manage.py runserver $(ADDR)
 
-test: messages
+test: messages node_modules/.package-lock.json
 	@test -x /usr/bin/chromium || echo "NOTE: no browser (/usr/bin/chromium): browser checks will be SKIPPED, not run. Install: apt-get install chromium"
+	@command -v java >/dev/null || echo "NOTE: no java: the HTML validator will be SKIPPED, not run. Install: apt-get install default-jre-headless"
 	$(BIN)/pytest
 
 lint: install
@@ -64,5 +75,13 @@ bench: install wrk
 loadtest: install wrk
 	$(BIN)/python bench/loadtest.py
 
+# Citizen pages (README, "The citizen's portal"): Lighthouse mobile scores, and the README's
+# screenshots (docs/screenshots/), both from the demo served on 127.0.0.1.
+lighthouse: messages node_modules/.bin/lighthouse
+	$(BIN)/python bench/lighthouse.py
+
+screenshots: messages
+	$(BIN)/python bench/screenshots.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media static_collected
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media static_collected node_modules

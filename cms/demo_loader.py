@@ -40,6 +40,7 @@ from sites.unit_import import import_units, read_units
 DEMO = settings.BASE_DIR / "fixtures" / "demo"
 UNITS_FILE = settings.BASE_DIR / "fixtures" / "units" / "hai-duong-3level-2024.json"
 PROVINCE_CODE = 30
+SHOWCASE = ("camgiang", "camhung")  # district and commune slugs of the README's examples
 # Development only: documented in the README, never created by anything but the demo.
 DEMO_PASSWORD = "demo-2026"  # noqa: S105
 IMAGE_SUBJECTS = [
@@ -54,12 +55,15 @@ IMAGE_SUBJECTS = [
 ]
 
 
-def load_demo(say: Callable[[str], None] = print) -> None:
+def load_demo(say: Callable[[str], None] = print, *, showcase_only: bool = False) -> None:
+    """`showcase_only`: news only on the three portals the README shows (the province, Cẩm Giàng
+    and Cẩm Hưng), everything else as usual; the browser checks' demo, loaded in a fraction of
+    the time (news on the 220 portals is most of it)."""
     say(str(import_units(read_units(UNITS_FILE), progress=say)))
     province = PortalPage.objects.get(level_id="province", unit_code=PROVINCE_CODE)
     images = demo_images(province)
     say(f"{len(images)} demo images")
-    created = create_demo_news(province, images)
+    created = create_demo_news(province, images, showcase_only=showcase_only)
     say(f"{created} demo news articles created")
     say(f"{demo_languages(province)} portals' languages and Chinese titles set")
     create_demo_users(province)
@@ -117,10 +121,12 @@ def _paragraphs(texts: list[str]) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def create_demo_news(province: PortalPage, images: list) -> int:
+def create_demo_news(province: PortalPage, images: list, showcase_only: bool = False) -> int:
     data = json.loads((DEMO / "news.json").read_text(encoding="utf-8"))
     today = timezone.localdate()
     portals = PortalPage.objects.filter(path__startswith=province.path).order_by("path")
+    if showcase_only:
+        portals = portals.filter(pk__in=[portal.pk for portal in showcase_portals(province)])
     news_sections = {
         section.owner_portal_id: section
         for section in SectionPage.objects.filter(
@@ -151,6 +157,13 @@ def create_demo_news(province: PortalPage, images: list) -> int:
                 _set_translations(page, item, _placeholders(portal))
                 page.save_revision().publish()
     return created
+
+
+def showcase_portals(province: PortalPage) -> list[PortalPage]:
+    """The province, Cẩm Giàng district and Cẩm Hưng commune: the portals the README shows."""
+    district_slug, commune_slug = SHOWCASE
+    district = PortalPage.objects.child_of(province).get(slug=district_slug)
+    return [province, district, PortalPage.objects.child_of(district).get(slug=commune_slug)]
 
 
 def _placeholders(portal) -> dict:
@@ -200,7 +213,7 @@ def _publish_news(portal, section, item, images, today, number) -> None:
 # Vietnamese and English.
 PROVINCE_LANGUAGES = "vi,en,zh-hans"
 DISTRICT_LANGUAGES = "vi,en"
-KOREAN_COMMUNE = ("camgiang", "camhung")
+KOREAN_COMMUNE = SHOWCASE
 KOREAN_COMMUNE_LANGUAGES = "vi,en,ko"
 PROVINCE_TITLE_ZH = "海阳省"
 SECTION_TITLES_ZH = {

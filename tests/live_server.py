@@ -2,12 +2,17 @@
 fault test (a worker is killed mid-request) and the browser checks (Chromium over HTTP).
 
 The database is outside the test transaction: a scratch PostgreSQL database when the suite runs
-on PostgreSQL, a temporary SQLite file otherwise. It holds the province of Hải Dương with its
-sections, one published news item, one image, one document and an admin account.
+on PostgreSQL, a temporary SQLite file otherwise. By default (SETUP) it holds the province of Hải
+Dương with its sections, one published news item, one image, one document and an admin account;
+DEMO_SETUP loads the demo instead (its 220 portals, news on the three the README shows).
+
+`production=True` serves with production settings (debug off: hashed and compressed static files,
+the themed error pages), over plain HTTP on 127.0.0.1, media served by the app.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -15,6 +20,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +66,34 @@ document = get_document_model().objects.create(title="Kế hoạch 2026",
 get_user_model().objects.create_superuser({ADMIN_USER!r}, "q@haiduong.gov.vn", {ADMIN_PASSWORD!r})
 print(json.dumps({{"page": page.pk, "section": news.pk, "image": image.pk,
                   "document": document.pk}}))
+"""
+
+
+# The demo of `make run`, news only on the showcase portals (cms.demo_loader.load_demo). Prints
+# the addresses the citizen page checks visit, per portal: home, news listing, an article, the
+# legal documents and one of them.
+DEMO_SETUP = """
+import json
+from cms.demo_loader import load_demo, showcase_portals
+from cms.models import LegalDocumentPage, NewsPage, SectionPage
+from sites.models import PortalPage
+load_demo(say=lambda message: None, showcase_only=True)
+province = PortalPage.objects.get(level_id="province", unit_code=30)
+pages = {}
+for portal in showcase_portals(province):
+    def section(kind):
+        return SectionPage.objects.get(owner_portal=portal, kind=kind, depth=portal.depth + 1)
+    article = NewsPage.objects.live().filter(owner_portal=portal).order_by("-date", "pk").first()
+    document = LegalDocumentPage.objects.live().filter(owner_portal=portal).order_by("pk").first()
+    pages[portal.level_id] = {
+        "host": portal.get_site().hostname,
+        "home": "/",
+        "news": section("news").url_path[len(portal.url_path) - 1 :],
+        "article": article.url_path[len(portal.url_path) - 1 :],
+        "documents": section("documents").url_path[len(portal.url_path) - 1 :],
+        "document": document.url_path[len(portal.url_path) - 1 :],
+    }
+print(json.dumps(pages))
 """
 
 
@@ -159,8 +193,18 @@ class LiveServer:
                 self.process.wait()
 
 
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "live-server-only-not-secret",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_HSTS_SECONDS": "0",
+    "PORTALS_SERVE_MEDIA": "1",
+    "DJANGO_LOG_LEVEL": "ERROR",
+}
+
+
 @contextmanager
-def live_server(tmp_path: Path, **extra_env):
+def live_server(tmp_path: Path, setup: str = SETUP, production: bool = False, **extra_env):
     """A prepared database and the environment to serve it; `start()` launches gunicorn."""
     port = free_port()
     with scratch_database_url(tmp_path) as database_url:
@@ -171,16 +215,31 @@ def live_server(tmp_path: Path, **extra_env):
             "PORTALS_BASE_DOMAIN": "localhost",
             "PORTALS_PORT": str(port),
             "MEDIA_ROOT": str(tmp_path / "media"),
+            **(PRODUCTION_ENV | {"STATIC_ROOT": str(tmp_path / "static")} if production else {}),
             **extra_env,
         }
         env.pop("REDIS_URL", None)
         server = LiveServer(env=env, port=port)
         server.manage("migrate", "--verbosity", "0")
-        server.objects = server.shell_json(SETUP)
+        if production:
+            server.manage("collectstatic", "--noinput", "--verbosity", "0")
+        server.objects = server.shell_json(setup)
         try:
             yield server
         finally:
             server.stop()
+
+
+@contextmanager
+def demo_server(folder: Path | None = None):
+    """The demo (DEMO_SETUP) served by gunicorn with production settings: the citizen page
+    checks, `make lighthouse` and `make screenshots`. A temporary folder unless one is given."""
+    with contextlib.ExitStack() as stack:
+        if folder is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="portals-demo-")))
+        server = stack.enter_context(live_server(folder, setup=DEMO_SETUP, production=True))
+        server.start("--workers", "2")
+        yield server
 
 
 class HttpSession:

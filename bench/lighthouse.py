@@ -1,0 +1,86 @@
+"""`make lighthouse`: Lighthouse mobile scores of citizen pages (README, "The citizen's portal").
+
+Serves the demo (news on the province, Cẩm Giàng and Cẩm Hưng) with production settings from
+gunicorn on 127.0.0.1 (a scratch SQLite database, removed at the end; tests/live_server.py),
+then runs the npm package `lighthouse` (node_modules/, `npm ci`) with the system Chromium on the
+home page, news listing, an article and the legal documents of each of the three portals, and
+prints performance, accessibility, best practices and SEO per page and the lowest of each. Reports
+go to reports/lighthouse/ (JSON, one per page). A report, not a test: scores depend on the
+machine's load (performance especially).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.pop("DATABASE_URL", None)  # always a scratch SQLite database
+
+import django  # noqa: E402
+
+django.setup()
+
+from tests.live_server import CHROMIUM, demo_server  # noqa: E402
+
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+REPORTS = ROOT / "reports" / "lighthouse"
+PAGES = ("home", "news", "article", "documents")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+def lighthouse(url: str, report: Path) -> dict[str, int]:
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        ],
+        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+        check=True,
+        timeout=300,
+    )
+    data = json.loads(report.read_text(encoding="utf-8"))
+    failing = [
+        audit["id"]
+        for audit in data["audits"].values()
+        if audit.get("score") is not None
+        and audit["score"] < 1
+        and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+    ]
+    if failing:
+        print(f"    below 1: {', '.join(sorted(failing))}", file=sys.stderr)
+    return {name: round(data["categories"][name]["score"] * 100) for name in CATEGORIES}
+
+
+def main() -> None:
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("lighthouse is not installed: run `npm ci` (make lighthouse does)")
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    scores: dict[str, dict[str, int]] = {}
+    with demo_server() as server:
+        for portal, pages in server.objects.items():
+            for page in PAGES:
+                url = server.url(pages[page], host=pages["host"])
+                print(f"{portal} {page}: {url}", file=sys.stderr, flush=True)
+                scores[f"{portal} {page}"] = lighthouse(url, REPORTS / f"{portal}-{page}.json")
+    width = max(len(name) for name in scores)
+    print(f"{'page':<{width}}  " + "  ".join(f"{name:>14}" for name in CATEGORIES))
+    for name, row in scores.items():
+        print(f"{name:<{width}}  " + "  ".join(f"{row[c]:>14}" for c in CATEGORIES))
+    lowest = {c: min(row[c] for row in scores.values()) for c in CATEGORIES}
+    print(f"{'lowest':<{width}}  " + "  ".join(f"{lowest[c]:>14}" for c in CATEGORIES))
+
+
+if __name__ == "__main__":
+    main()
