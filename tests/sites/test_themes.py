@@ -116,3 +116,11 @@ def test_theme_must_exist(hai_duong):
     with pytest.raises(ValidationError) as error:
         hai_duong.district.full_clean()
     assert "theme" in error.value.message_dict
+
+
+def test_a_portal_can_go_back_to_the_default_theme_below_a_themed_province(hai_duong):
+    # The demo's Cẩm Giàng: the province uses haiduong, the district chooses default.
+    _set_themes(hai_duong, province="haiduong", district="default")
+    for host, themed in ((COMMUNE_HOST, False), ("haiduong.localhost", True)):
+        page = host_client(host).get("/").text
+        assert ("site-header--emblem" in page) is themed, host
