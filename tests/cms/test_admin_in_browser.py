@@ -23,9 +23,12 @@ from tests.live_server import (
     live_server,
 )
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
+    ),
+]
 
 TYPED = "Nội dung kế hoạch được gõ trong trình soạn thảo."
 

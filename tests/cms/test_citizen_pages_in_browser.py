@@ -40,6 +40,8 @@ needs_java = pytest.mark.skipif(
     shutil.which("java") is None, reason="no java: the HTML validator did NOT run"
 )
 
+pytestmark = pytest.mark.browser
+
 PORTALS = ("province", "district", "commune")
 # The pages the checks visit on every portal (addresses from DEMO_SETUP), and the 404 page.
 PAGES = ("home", "news", "article", "documents", "document", "search", "not_found")
