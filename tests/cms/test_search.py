@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cms.models import Audience, LegalDocumentPage, NewsPage
 from cms.vietnamese_text import search_words
@@ -249,6 +251,12 @@ def test_every_portal_page_has_the_search_box(hai_duong):
         "%",
         "🙂🙂",
         "海阳",
+        # Letters and digits outside Vietnamese reach the engine's parser as words.
+        "² ³ ½ ٣٤",
+        "ǅemal İstanbul ı ß",
+        "𝔘𝔶 𝔟𝔞𝔫",
+        "a:b & c | !d <-> e:*",
+        "\\' \\\" ` ;",
     ],
 )
 def test_bad_or_absurd_queries_get_a_friendly_answer(hai_duong, query):
@@ -300,3 +308,18 @@ def test_news_index_stores_every_language_folded(hai_duong):
     value = MultilingualSearchField("title").get_value(item)
     assert "Hội thao Cẩm Hưng" in value and "hoi thao cam hung" in value
     assert "Cẩm Hưng sports day" in value
+
+
+@pytest.mark.django_db
+@given(query=st.text(st.characters(exclude_categories=("Cs",)), max_size=80))
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_text_typed_in_the_search_box_gets_an_answer(hai_duong, query):
+    response = search(COMMUNE_HOST, query)
+    assert response.status_code in (200, 400)  # 400: a NUL character, with the form's message
+    suggestions = host_client(COMMUNE_HOST).get("/tim-kiem/goi-y/", {"q": query})
+    assert suggestions.status_code == 200
