@@ -80,3 +80,13 @@ def district_client(db):
 @pytest.fixture
 def commune_client(db):
     return host_client(COMMUNE_HOST)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """The demo served by gunicorn with production settings (tests/live_server.py), loaded once
+    per test session for every browser check that only reads it."""
+    from tests.live_server import demo_server
+
+    with demo_server(tmp_path_factory.mktemp("demo-site")) as server:
+        yield server

@@ -13,7 +13,7 @@ import re
 import feedparser
 import pytest
 
-from tests.live_server import CHROMIUM, SCREENSHOTS, chromium, demo_server
+from tests.live_server import CHROMIUM, SCREENSHOTS, chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,9 +29,10 @@ def shot(page, step: str) -> None:
 
 
 def test_citizen_reads_province_district_commune_switches_language_searches_and_subscribes(
-    tmp_path,
+    demo_site,
 ):
-    with demo_server(tmp_path) as server, chromium() as browser:
+    server = demo_site
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))

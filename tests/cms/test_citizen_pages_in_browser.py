@@ -8,7 +8,8 @@ production settings and read as citizens and their tools read them:
 * with JavaScript off, a citizen can still skip to the content, navigate, filter a listing,
   search and switch language.
 
-One gunicorn (the demo, news on the three portals) and one Chromium serve the whole module.
+One gunicorn (the demo, news on the three portals; the session's `demo_site`, shared with the other
+browser checks that only read it) and one Chromium serve the whole module.
 Needs Chromium at /usr/bin/chromium, axe-core in node_modules/ (`make test` runs `npm ci`) and
 Java for the validator; without one of them the tests that need it are reported as skipped, with
 that reason, never as passed.
@@ -27,7 +28,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.live_server import CHROMIUM, HttpSession, chromium, demo_server
+from tests.live_server import CHROMIUM, HttpSession, chromium
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 needs_browser = pytest.mark.skipif(
@@ -52,9 +53,8 @@ AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    with demo_server(tmp_path_factory.mktemp("citizen-pages")) as server:
-        yield server
+def demo(demo_site):
+    return demo_site
 
 
 def address(server, portal: str, page: str) -> str:
