@@ -23,3 +23,7 @@ class CmsConfig(AppConfig):
         )
 
         page_cache.register()
+
+        from cms.media_tag_filters import allow_filtering_by_tag_name
+
+        allow_filtering_by_tag_name()
