@@ -3,26 +3,14 @@ stock Wagtail 8 gives a 500 there."""
 
 import io
 
-import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 
-@pytest.fixture
-def admin_client(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    user = get_user_model().objects.create_superuser("tinh.quantri", "q@haiduong.gov.vn", "x")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_image_chooser_searches_within_a_tag(admin_client):
+def test_image_chooser_searches_within_a_tag(media_admin_client):
     picture = io.BytesIO()
     PILImage.new("RGB", (40, 30)).save(picture, "PNG")
     image = get_image_model().objects.create(
@@ -32,16 +20,20 @@ def test_image_chooser_searches_within_a_tag(admin_client):
     other = get_image_model().objects.create(
         title="Lễ hội đền Kiếp Bạc", file=ImageFile(io.BytesIO(picture.getvalue()), name="kb.png")
     )
-    response = admin_client.get("/admin/images/chooser/results/", {"q": "hội", "tag": "lễ hội"})
+    response = media_admin_client.get(
+        "/admin/images/chooser/results/", {"q": "hội", "tag": "lễ hội"}
+    )
     assert response.status_code == 200
     assert "Lễ hội Côn Sơn" in response.text
     assert other.title not in response.text
 
 
-def test_document_chooser_searches_within_a_tag(admin_client):
+def test_document_chooser_searches_within_a_tag(media_admin_client):
     document = get_document_model().objects.create(
         title="Kế hoạch năm 2026", file=SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4\n%%EOF\n")
     )
     document.tags.add("kế hoạch")
-    response = admin_client.get("/admin/documents/chooser/", {"q": "hoạch", "tag": "kế hoạch"})
+    response = media_admin_client.get(
+        "/admin/documents/chooser/", {"q": "hoạch", "tag": "kế hoạch"}
+    )
     assert response.status_code == 200

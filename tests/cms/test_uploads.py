@@ -6,7 +6,6 @@ import zipfile
 import zlib
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from PIL import Image as PILImage
@@ -16,15 +15,6 @@ from wagtail.models import Collection
 
 Image = get_image_model()
 Document = get_document_model()
-
-
-@pytest.fixture
-def admin_client(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    user = get_user_model().objects.create_superuser("tinh.quantri", "q@haiduong.gov.vn", "x")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def png_bytes(width=40, height=30, mode="RGB") -> bytes:
@@ -78,67 +68,69 @@ def file_errors(response) -> str:
 # --- Images -------------------------------------------------------------------------------------
 
 
-def test_valid_png_and_jpeg_are_accepted(admin_client):
-    assert add_image(admin_client, "hoi-nghi.png", png_bytes()).status_code == 302
-    assert add_image(admin_client, "hoi-nghi.jpg", jpeg_bytes()).status_code == 302
+def test_valid_png_and_jpeg_are_accepted(media_admin_client):
+    assert add_image(media_admin_client, "hoi-nghi.png", png_bytes()).status_code == 302
+    assert add_image(media_admin_client, "hoi-nghi.jpg", jpeg_bytes()).status_code == 302
     assert Image.objects.count() == 2
 
 
-def test_text_named_jpg_is_refused(admin_client):
-    errors = file_errors(add_image(admin_client, "anh.jpg", b"Xin chao, toi khong phai anh."))
+def test_text_named_jpg_is_refused(media_admin_client):
+    errors = file_errors(add_image(media_admin_client, "anh.jpg", b"Xin chao, toi khong phai anh."))
     assert errors
     assert Image.objects.count() == 0
 
 
-def test_png_named_jpg_is_refused(admin_client):
-    errors = file_errors(add_image(admin_client, "anh.jpg", png_bytes()))
+def test_png_named_jpg_is_refused(media_admin_client):
+    errors = file_errors(add_image(media_admin_client, "anh.jpg", png_bytes()))
     assert "extension does not match" in errors
     assert Image.objects.count() == 0
 
 
-def test_svg_is_not_an_allowed_image_format(admin_client):
+def test_svg_is_not_an_allowed_image_format(media_admin_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    assert file_errors(add_image(admin_client, "logo.svg", svg))
+    assert file_errors(add_image(media_admin_client, "logo.svg", svg))
     assert Image.objects.count() == 0
 
 
-def test_truncated_jpeg_is_refused_before_it_breaks_a_rendition(admin_client):
+def test_truncated_jpeg_is_refused_before_it_breaks_a_rendition(media_admin_client):
     data = jpeg_bytes(400, 300)
-    errors = file_errors(add_image(admin_client, "cat-do.jpg", data[: len(data) // 2]))
+    errors = file_errors(add_image(media_admin_client, "cat-do.jpg", data[: len(data) // 2]))
     assert "không phải ảnh hợp lệ" in errors  # the admin speaks Vietnamese
     assert Image.objects.count() == 0
 
 
-def test_image_with_more_pixels_than_the_limit_is_refused_with_a_form_error(admin_client):
+def test_image_with_more_pixels_than_the_limit_is_refused_with_a_form_error(media_admin_client):
     # 8,000 × 6,000 = 48 Mpx, over WAGTAILIMAGES_MAX_IMAGE_PIXELS (40 Mpx), a few KB on disk.
-    errors = file_errors(add_image(admin_client, "bom.png", png_claiming_size(8000, 6000)))
+    errors = file_errors(add_image(media_admin_client, "bom.png", png_claiming_size(8000, 6000)))
     assert "too many pixels" in errors
     assert Image.objects.count() == 0
 
 
-def test_decompression_bomb_beyond_pillows_own_limit_is_a_form_error_not_a_500(admin_client):
+def test_decompression_bomb_beyond_pillows_own_limit_is_a_form_error_not_a_500(media_admin_client):
     # 50,000 × 50,000 = 2.5 Gpx: Pillow itself raises DecompressionBombError on opening.
-    errors = file_errors(add_image(admin_client, "bom.png", png_claiming_size(50000, 50000)))
+    errors = file_errors(add_image(media_admin_client, "bom.png", png_claiming_size(50000, 50000)))
     assert "too many pixels" in errors
     assert Image.objects.count() == 0
 
 
-def test_real_bomb_that_decodes_to_50_megapixels_is_refused(admin_client):
+def test_real_bomb_that_decodes_to_50_megapixels_is_refused(media_admin_client):
     out = io.BytesIO()
     PILImage.new("1", (10000, 5000), 0).save(out, "PNG")
     assert len(out.getvalue()) < 200_000
-    assert "too many pixels" in file_errors(add_image(admin_client, "bom.png", out.getvalue()))
+    assert "too many pixels" in file_errors(
+        add_image(media_admin_client, "bom.png", out.getvalue())
+    )
 
 
 @override_settings(WAGTAILIMAGES_MAX_UPLOAD_SIZE=10_000)
-def test_image_over_the_size_limit_is_refused(admin_client):
-    errors = file_errors(add_image(admin_client, "lon.jpg", jpeg_bytes(600, 600)))
+def test_image_over_the_size_limit_is_refused(media_admin_client):
+    errors = file_errors(add_image(media_admin_client, "lon.jpg", jpeg_bytes(600, 600)))
     assert "too big" in errors
     assert Image.objects.count() == 0
 
 
-def test_multiple_upload_refuses_a_fake_image_with_a_json_error(admin_client):
-    response = admin_client.post(
+def test_multiple_upload_refuses_a_fake_image_with_a_json_error(media_admin_client):
+    response = media_admin_client.post(
         "/admin/images/multiple/add/",
         {"files[]": SimpleUploadedFile("gia.png", b"<html>not an image</html>")},
     )
@@ -180,8 +172,8 @@ def odt_bytes(kind="text") -> bytes:
         ("ho-so.zip", docx_bytes()),
     ],
 )
-def test_real_documents_are_accepted(admin_client, name, content):
-    assert add_document(admin_client, name, content).status_code == 302
+def test_real_documents_are_accepted(media_admin_client, name, content):
+    assert add_document(media_admin_client, name, content).status_code == 302
     assert Document.objects.count() == 1
 
 
@@ -197,21 +189,21 @@ def test_real_documents_are_accepted(admin_client, name, content):
         ("ho-so.zip", b"PK\x03\x04 not really a zip"),
     ],
 )
-def test_file_whose_content_is_not_its_extension_is_refused(admin_client, name, content):
-    errors = file_errors(add_document(admin_client, name, content))
+def test_file_whose_content_is_not_its_extension_is_refused(media_admin_client, name, content):
+    errors = file_errors(add_document(media_admin_client, name, content))
     assert "không phải tệp ." in errors  # the admin speaks Vietnamese
     assert Document.objects.count() == 0
 
 
 @pytest.mark.parametrize("name", ["trang.html", "script.js", "chay.exe", "anh.svg"])
-def test_dangerous_extensions_are_refused(admin_client, name):
-    assert file_errors(add_document(admin_client, name, b"<script>alert(1)</script>"))
+def test_dangerous_extensions_are_refused(media_admin_client, name):
+    assert file_errors(add_document(media_admin_client, name, b"<script>alert(1)</script>"))
     assert Document.objects.count() == 0
 
 
 @override_settings(WAGTAILDOCS_MAX_UPLOAD_SIZE=100)
-def test_document_over_the_size_limit_is_refused(admin_client):
-    assert "too big" in file_errors(add_document(admin_client, "lon.pdf", PDF + b" " * 200))
+def test_document_over_the_size_limit_is_refused(media_admin_client):
+    assert "too big" in file_errors(add_document(media_admin_client, "lon.pdf", PDF + b" " * 200))
 
 
 def serve(client, document):
@@ -220,9 +212,9 @@ def serve(client, document):
     return response
 
 
-def test_pdf_opens_in_the_browser_with_a_fixed_type_and_no_sniffing(admin_client):
-    add_document(admin_client, "quyet-dinh.pdf", PDF)
-    response = serve(admin_client, Document.objects.get())
+def test_pdf_opens_in_the_browser_with_a_fixed_type_and_no_sniffing(media_admin_client):
+    add_document(media_admin_client, "quyet-dinh.pdf", PDF)
+    response = serve(media_admin_client, Document.objects.get())
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -240,9 +232,11 @@ def test_pdf_opens_in_the_browser_with_a_fixed_type_and_no_sniffing(admin_client
         ),
     ],
 )
-def test_other_documents_are_downloads_never_rendered(admin_client, name, content, content_type):
-    add_document(admin_client, name, content)
-    response = serve(admin_client, Document.objects.get())
+def test_other_documents_are_downloads_never_rendered(
+    media_admin_client, name, content, content_type
+):
+    add_document(media_admin_client, name, content)
+    response = serve(media_admin_client, Document.objects.get())
     assert response["Content-Type"].split(";")[0] == content_type
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
