@@ -108,6 +108,9 @@ MIDDLEWARE = [
     # Anonymous pages whole from the shared cache, invalidated by versions (cms/page_cache.py).
     # Before everything that adds headers to a page, so a stored page keeps them all.
     "cms.page_cache.PageCacheMiddleware",
+    # Hostnames of merged, moved or retired portals answer 301 to the new place (README,
+    # "Restructuring"); never cached, as the page cache knows no retired host.
+    "sites.retired_hosts.RetiredHostMiddleware",
     "cms.content_security_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -138,6 +138,11 @@ def register_sharing_log_actions(actions):
             gettext_lazy("Decline a proposal"),
             gettext_lazy("Declined by %(portal)s"),
         ),
+        (
+            "portals.merge",
+            gettext_lazy("Merge a portal into this one"),
+            gettext_lazy("%(portal)s merged into this portal"),
+        ),
     ):
         formatter = type(
             "SharingLogFormatter", (_PortalActionFormatter,), {"label": label, "template": template}

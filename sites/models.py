@@ -9,6 +9,7 @@ the admin as snippets, so a province can correct them without a release.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -124,6 +125,12 @@ class PortalPage(FeedRoutesMixin, RoutablePageMixin, PortalSettingsFields, BaseP
     moderators_group = models.ForeignKey(
         "auth.Group", null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+    # A retired portal kept as a read-only archive on its host (sites.restructuring.retire): its
+    # pages show a banner pointing to the portal that took over.
+    archived_successor = models.ForeignKey(
+        "self", null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, editable=False)
 
     parent_page_types = ["wagtailcore.Page", "portals.PortalPage"]
     template = "pages/portal_page.html"
@@ -229,3 +236,32 @@ class PortalPage(FeedRoutesMixin, RoutablePageMixin, PortalSettingsFields, BaseP
         context = super().get_context(request, *args, **kwargs)
         context.update(home_context(self, request))
         return context
+
+
+class RetiredHost(models.Model):
+    """A hostname whose portal was merged, moved or retired (sites.restructuring).
+
+    Its Wagtail `Site` stays, so that the redirects app keeps the host's old paths (one redirect
+    per old page, `Redirect.site` = this site); the site's root page is the successor portal's
+    home. Every request to the host answers 301 (sites.retired_hosts), and the routing index
+    leaves the site out, so no page is ever canonical on a retired host.
+    """
+
+    class Reason(models.TextChoices):
+        MOVED = "moved", _("moved")
+        MERGED = "merged", _("merged")
+        RETIRED = "retired", _("retired")
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="retirement"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    former_name = models.CharField(_("former name"), max_length=150, blank=True)
+    retired_at = models.DateTimeField(_("retired at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("retired host")
+        verbose_name_plural = _("retired hosts")
+
+    def __str__(self):
+        return self.site.hostname

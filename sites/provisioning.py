@@ -124,7 +124,7 @@ def provision_portals(
         spec.parent.pk: spec.parent for spec in specs if isinstance(spec.parent, PortalPage)
     }
     parent_hosts = dict(
-        Site.objects.filter(root_page_id__in=existing_parents).values_list(
+        Site.objects.filter(root_page_id__in=existing_parents, retirement__isnull=True).values_list(
             "root_page_id", "hostname"
         )
     )

@@ -38,22 +38,36 @@ class SiteRootIndex:
         # For the page serve view (sites.serve): hostname -> the Site's own fields, so a request
         # finds its Site without the query of `Site.find_for_request`.
         self._site_fields: dict[str, tuple] = {}
+        # Hostnames of merged, moved or retired portals -> their site id (sites.retired_hosts).
+        self._retired: dict[str, int] = {}
 
     @property
     def version(self) -> str | None:
         return self._version
 
     def _load(self) -> None:
-        sites = Site.objects.values_list(
-            "id",
-            "hostname",
-            "port",
-            "root_page__url_path",
-            "root_page__depth",
-            "root_page_id",
-            "site_name",
-            "is_default_site",
-        ).order_by("-is_default_site", "id")
+        # A retired host's site (sites.retired_hosts) is not a place pages live: it only
+        # answers redirects, so it is kept apart.
+        sites = (
+            Site.objects.filter(retirement__isnull=True)
+            .values_list(
+                "id",
+                "hostname",
+                "port",
+                "root_page__url_path",
+                "root_page__depth",
+                "root_page_id",
+                "site_name",
+                "is_default_site",
+            )
+            .order_by("-is_default_site", "id")
+        )
+        self._retired = {
+            hostname.lower(): site_id
+            for site_id, hostname in Site.objects.filter(retirement__isnull=False).values_list(
+                "id", "hostname"
+            )
+        }
         roots: dict[str, SiteRootPath] = {}
         by_site_id: dict[int, SiteRootPath] = {}
         by_hostname: dict[str, tuple[int, str]] = {}
@@ -120,6 +134,11 @@ class SiteRootIndex:
             root_page_id=root_page_id,
             is_default_site=is_default,
         )
+
+    def retired_site_id(self, hostname: str, request=None) -> int | None:
+        """The site id of `hostname` (no port) when that host is retired (sites.retired_hosts)."""
+        self.refresh(request)
+        return self._retired.get(hostname)
 
     def portal_ids_for_url_path(self, url_path: str) -> list[int]:
         """Root page ids of the sites at and above `url_path`, top first (the portal chain)."""

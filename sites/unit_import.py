@@ -168,5 +168,5 @@ def _rename(portal: PortalPage, name: str) -> bool:
         draft_title=name,
         title_en=english_unit_name(name),
     )
-    Site.objects.filter(root_page_id=portal.pk).update(site_name=name)
+    Site.objects.filter(root_page_id=portal.pk, retirement__isnull=True).update(site_name=name)
     return True

@@ -2,7 +2,9 @@
 
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import Site
 
 from sites.routing import site_roots
@@ -49,7 +51,10 @@ def provision_portal_created_in_editor(request, page):
     from sites.provisioning import PortalSpec, provision_portals
 
     page = page.specific
-    if not isinstance(page, PortalPage) or Site.objects.filter(root_page=page).exists():
+    if (
+        not isinstance(page, PortalPage)
+        or Site.objects.filter(root_page=page, retirement__isnull=True).exists()
+    ):
         return
     parent = page.get_parent().specific
     provision_portals(
@@ -63,4 +68,30 @@ def provision_portal_created_in_editor(request, page):
                 home=page,
             )
         ]
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_restructuring_url():
+    from django.urls import path
+
+    from sites.restructuring_views import restructure
+
+    return [path("tai-cau-truc/", restructure, name="portals_restructure")]
+
+
+class RestructuringMenuItem(MenuItem):
+    def is_shown(self, request):
+        from sites.restructuring_views import may_restructure
+
+        return may_restructure(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_restructuring_menu_item():
+    return RestructuringMenuItem(
+        gettext_lazy("Restructure portals"),
+        reverse("portals_restructure"),
+        icon_name="resubmit",
+        order=9000,
     )

@@ -26,7 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args, name, code, parent_host=None, level=None, slug=None, **options):
         parent = None
         if parent_host:
-            parent = PortalPage.objects.filter(sites_rooted_here__hostname=parent_host).first()
+            parent = PortalPage.objects.filter(
+                sites_rooted_here__hostname=parent_host,
+                sites_rooted_here__retirement__isnull=True,
+            ).first()
             if parent is None:
                 raise CommandError(f"No portal is served on {parent_host}.")
         if level is None:
