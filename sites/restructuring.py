@@ -40,6 +40,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -197,12 +199,10 @@ class PlannedRedirect:
     target: Target | None = None
     kind: str = ""
 
-    def describe(self) -> str:
+    def describe_target(self) -> str:
         if self.page_id is not None:
-            where = f"page #{self.page_id}"
-        else:
-            where = self.target.name + (f" › {self.kind}" if self.kind else "")
-        return f"{self.hostname}{self.old_path} → {where}"
+            return _("page #%(id)s") % {"id": self.page_id}
+        return self.target.name + (f" › {self.kind}" if self.kind else "")
 
 
 @dataclass
@@ -280,56 +280,164 @@ class Plan:
         return dict(counts)
 
     def lines(self, detail: bool = True) -> list[str]:
-        """What will happen, one line each (the dry run)."""
-        out = [f"{self.operation}: {self.description}"]
+        """What will happen, one line each, in the active language (the dry run)."""
+        out = [f"{OPERATION_NAMES[self.operation]}: {self.description}"]
         for spec in self.new_portals:
-            out.append(f"  create portal {spec.unit_name} ({spec.level}, code {spec.unit_code})")
+            out.append(
+                "  "
+                + _("create portal %(name)s (%(level)s, code %(code)s)")
+                % {"name": spec.unit_name, "level": spec.level, "code": spec.unit_code}
+            )
         for step in self.steps:
             if isinstance(step, PortalMove):
                 out.append(
-                    f"  move portal {step.portal.unit_name} under {step.parent.name}"
-                    + (f" as “{step.new_slug}”" if step.new_slug != step.portal.slug else "")
+                    "  "
+                    + _("move portal %(portal)s under %(parent)s")
+                    % {"portal": step.portal.unit_name, "parent": step.parent.name}
+                    + _renamed(step.portal.slug, step.new_slug)
                 )
-                out += [f"    host {old} → {new}" for _pk, old, new in step.hosts]
+                out += [
+                    "    " + _("host %(old)s → %(new)s") % {"old": old, "new": new}
+                    for _pk, old, new in step.hosts
+                ]
             elif isinstance(step, Merge):
-                verb = "move pages of" if isinstance(step, _PartialMerge) else "merge portal"
-                out.append(f"  {verb} {step.source.unit_name} into {step.target.name}")
+                verb = (
+                    _("move pages of %(source)s to %(target)s")
+                    if isinstance(step, _PartialMerge)
+                    else _("merge portal %(source)s into %(target)s")
+                )
+                out.append(
+                    "  " + verb % {"source": step.source.unit_name, "target": step.target.name}
+                )
                 if step.site is not None:
-                    out.append(f"    retire host {step.site.hostname} → {step.target.name}")
+                    out.append(
+                        "    "
+                        + _("retire host %(host)s → %(target)s")
+                        % {"host": step.site.hostname, "target": step.target.name}
+                    )
                 if detail:
-                    for move in step.moves:
-                        renamed = f" as “{move.new_slug}”" if move.slug != move.new_slug else ""
-                        where = f" › {move.under}" if move.under else ""
-                        out.append(
-                            f"    move page “{move.title}” ({move.old_url_path}) to "
-                            f"{move.target.name}{where}{renamed}"
-                        )
-                    for _pk, kind, keep in step.emptied_sections:
-                        verb = "keep as a sub-section" if keep else "remove empty section"
-                        out.append(f"    {verb}: {kind}")
-                    for _pk, username, role in step.users:
-                        out.append(f"    user {username} joins {step.target.name} ({role})")
-                    for name, value in step.settings.items():
-                        out.append(f"    keep setting {name} = {value}")
-                    out += [f"    redirect {r.describe()}" for r in step.redirects]
+                    out += self._merge_details(step)
                 else:
                     out.append(
-                        f"    {len(step.moves)} pages, {len(step.users)} users, "
-                        f"{len(step.redirects)} redirects"
+                        "    "
+                        + _("%(pages)s pages, %(users)s users, %(redirects)s redirects")
+                        % {
+                            "pages": len(step.moves),
+                            "users": len(step.users),
+                            "redirects": len(step.redirects),
+                        }
                     )
                 if step.images or step.documents:
-                    out.append(f"    {step.images} images, {step.documents} documents")
+                    out.append(
+                        "    "
+                        + _("%(images)s images, %(documents)s documents to the target")
+                        % {"images": step.images, "documents": step.documents}
+                    )
                 if step.sharing:
-                    out.append(f"    {step.sharing} sharing records follow")
+                    out.append(
+                        "    " + _("%(count)s sharing records follow") % {"count": step.sharing}
+                    )
             else:
                 out.append(
-                    f"  retire portal {step.portal.unit_name} ({step.mode}) → {step.successor.name}"
+                    "  "
+                    + _("retire portal %(portal)s (%(mode)s) → %(successor)s")
+                    % {
+                        "portal": step.portal.unit_name,
+                        "mode": RETIREMENT_MODES[step.mode],
+                        "successor": step.successor.name,
+                    }
                 )
                 if detail:
-                    out += [f"    redirect {r.describe()}" for r in step.redirects]
-        counts = self.counts()
-        out.append("  total: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
+                    out += [_redirect_line(r) for r in step.redirects]
+        out.append(
+            "  "
+            + _("total: %(counts)s")
+            % {"counts": ", ".join(f"{COUNT_NAMES[k]} {v}" for k, v in self.counts().items())}
+        )
         return out
+
+    @staticmethod
+    def _merge_details(step: Merge) -> list[str]:
+        out = []
+        for move in step.moves:
+            where = f" › {move.under}" if move.under else ""
+            out.append(
+                "    "
+                + _("move page “%(title)s” (%(path)s) to %(target)s")
+                % {
+                    "title": move.title,
+                    "path": move.old_url_path,
+                    "target": move.target.name + where,
+                }
+                + _renamed(move.slug, move.new_slug)
+            )
+        for _pk, kind, keep in step.emptied_sections:
+            verb = (
+                _("keep as a sub-section: %(kind)s")
+                if keep
+                else _("remove empty section: %(kind)s")
+            )
+            out.append("    " + verb % {"kind": kind})
+        for _pk, username, role in step.users:
+            out.append(
+                "    "
+                + _("user %(user)s joins %(target)s (%(role)s)")
+                % {"user": username, "target": step.target.name, "role": ROLE_NAMES[role]}
+            )
+        for name, value in step.settings.items():
+            out.append(
+                "    " + _("keep setting %(name)s = %(value)s") % {"name": name, "value": value}
+            )
+        out += [_redirect_line(r) for r in step.redirects]
+        return out
+
+    def redirect_keys(self) -> set[str]:
+        """`host/old-path` of every redirect the plan creates."""
+        return {
+            r.hostname + r.old_path
+            for step in self.steps
+            if not isinstance(step, PortalMove)
+            for r in step.redirects
+        }
+
+
+OPERATION_NAMES = {
+    "move": gettext_lazy("Move"),
+    "merge": gettext_lazy("Merge"),
+    "split": gettext_lazy("Split"),
+    "retire": gettext_lazy("Retire"),
+    "remove-level": gettext_lazy("Remove a level"),
+    "reform": gettext_lazy("2025 reform"),
+}
+RETIREMENT_MODES = {"archive": gettext_lazy("archive"), "redirect": gettext_lazy("redirect")}
+ROLE_NAMES = {"editors": gettext_lazy("editors"), "moderators": gettext_lazy("moderators")}
+COUNT_NAMES = {
+    "portals_created": gettext_lazy("portals created"),
+    "portals_moved": gettext_lazy("portals moved"),
+    "portals_merged": gettext_lazy("portals merged"),
+    "portals_retired": gettext_lazy("portals retired"),
+    "pages_moved": gettext_lazy("pages moved"),
+    "pages_renamed": gettext_lazy("pages renamed"),
+    "sections_removed": gettext_lazy("sections removed"),
+    "redirects": gettext_lazy("redirects"),
+    "hosts_retired": gettext_lazy("hosts retired"),
+    "users_joined": gettext_lazy("users joining groups"),
+}
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{COUNT_NAMES[key]} {value}" for key, value in counts.items())
+
+
+def _renamed(old_slug: str, new_slug: str) -> str:
+    return (" " + _("as “%(slug)s”") % {"slug": new_slug}) if old_slug != new_slug else ""
+
+
+def _redirect_line(redirect: PlannedRedirect) -> str:
+    return "    " + _("redirect %(old)s → %(new)s") % {
+        "old": redirect.hostname + redirect.old_path,
+        "new": redirect.describe_target(),
+    }
 
 
 # --- Planning ------------------------------------------------------------------------------------
@@ -504,7 +612,7 @@ def plan_move_into(targets: Targets, portal: PortalPage, parent: Target) -> Port
 def plan_move(portal: PortalPage, new_parent: PortalPage) -> Plan:
     if new_parent.path.startswith(portal.path):
         raise RestructuringError(f"{portal} cannot move under itself or a portal below it.")
-    plan = Plan("move", f"{portal.unit_name} → under {new_parent.unit_name}")
+    plan = Plan("move", f"{portal.unit_name} → {new_parent.unit_name}")
     plan.steps.append(plan_move_into(Targets(), portal, Targets().existing(new_parent)))
     return plan
 
@@ -521,7 +629,7 @@ def plan_merge(
     names = ", ".join(s.unit_name for s in sources)
     targets = Targets()
     if isinstance(target, PortalSpec):
-        plan = Plan("merge", f"{names} → new portal {target.unit_name}")
+        plan = Plan("merge", f"{names} → {target.unit_name}")
         plan.new_portals.append(target)
         receiving = targets.new(target)
         parent_site = live_site(target.parent) if isinstance(target.parent, PortalPage) else None
@@ -543,7 +651,7 @@ def plan_retire(portal: PortalPage, successor: PortalPage, mode: str = "redirect
         raise RestructuringError(f"{successor} is inside {portal}.")
     if PortalPage.objects.child_of(portal).exists():
         raise RestructuringError(f"{portal} still has portals below it: move or merge them first.")
-    plan = Plan("retire", f"{portal.unit_name} ({mode}) → {successor.unit_name}")
+    plan = Plan("retire", f"{portal.unit_name} → {successor.unit_name}")
     target = Targets().existing(successor)
     retirement = Retirement(portal=portal, successor=target, mode=mode, site=live_site(portal))
     pages = _portal_pages(portal)
@@ -653,7 +761,7 @@ def plan_remove_level(province: PortalPage, *, districts: str = "merge") -> Plan
     if districts not in ("merge", "archive"):
         raise RestructuringError("Districts are merged or archived.")
     targets = Targets()
-    plan = Plan("remove-level", f"{province.unit_name}: districts removed ({districts})")
+    plan = Plan("remove-level", province.unit_name)
     receiving = targets.existing(province)
     for district in PortalPage.objects.child_of(province).order_by("path"):
         for commune in PortalPage.objects.child_of(district).order_by("path"):
@@ -723,7 +831,7 @@ def plan_reform(
     targets = Targets()
     plan = Plan(
         "reform",
-        f"{old_province.unit_name} (3 levels) → {nfc(new_unit['name'])} (2 levels)",
+        f"{old_province.unit_name} → {nfc(new_unit['name'])}",
     )
     # The new province: the existing one, the old one itself, or a new portal.
     if new_province_code == province_code:

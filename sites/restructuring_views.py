@@ -223,7 +223,7 @@ def restructure(request):
             return TemplateResponse(request, "portals/admin/restructure.html", context, status=400)
         messages.success(
             request,
-            _("Done: %(counts)s.") % {"counts": ", ".join(f"{k} {v}" for k, v in done.items())},
+            _("Done: %(counts)s.") % {"counts": restructuring.counts_text(done)},
         )
         return redirect("portals_restructure")
     if request.POST.get("confirm"):

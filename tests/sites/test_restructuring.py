@@ -180,18 +180,17 @@ def test_dry_run_changes_nothing_and_lists_what_the_run_does(merged_communes):
     )
     assert (Page.objects.count(), Redirect.objects.count(), Site.objects.count()) == before
     text = out.getvalue()
-    assert "merge portal Xã Cẩm Hưng into Xã Cẩm Hoàng" in text
-    assert "user camhung.bt joins Xã Cẩm Hoàng (editors)" in text
-    assert "as “nha-van-hoa-2”" in text
-    planned = {
-        line.split()[1] for line in text.splitlines() if line.strip().startswith("redirect ")
-    }
+    assert "sáp nhập cổng Xã Cẩm Hưng vào Xã Cẩm Hoàng" in text
+    assert "người dùng camhung.bt tham gia Xã Cẩm Hoàng (biên tập viên)" in text
+    assert "thành “nha-van-hoa-2”" in text
+    plan = plan_merge([source], target)
+    assert all(key in text for key in plan.redirect_keys())
     call_command("merge_portals", host_of(source), "--into", host_of(target), stdout=StringIO())
     made = {
         r.site.hostname + r.old_path
         for r in Redirect.objects.filter(site__retirement__isnull=False).select_related("site")
     }
-    assert planned == made
+    assert plan.redirect_keys() == made
 
 
 def test_a_failure_in_the_middle_changes_nothing(hai_duong):
@@ -335,7 +334,7 @@ def test_admin_previews_then_applies_a_merge(merged_communes):
     form = {"operation": "merge", "portals": host_of(source), "target": host_of(target)}
     preview = client.post("/admin/tai-cau-truc/", {**form, "preview": "1"})
     assert preview.status_code == 200
-    assert "merge portal Xã Cẩm Hưng into Xã Cẩm Hoàng" in preview.content.decode()
+    assert "sáp nhập cổng Xã Cẩm Hưng vào Xã Cẩm Hoàng" in preview.content.decode()
     assert PortalPage.objects.filter(pk=source.pk).exists()  # a preview changes nothing
     applied = client.post(
         "/admin/tai-cau-truc/",
@@ -400,7 +399,7 @@ def test_reform_replay_redirects_every_old_url_in_one_hop(merged_communes):
     assert counts == plan.counts()
     assert counts["portals_created"] == 65  # Hải Phòng and the 64 communes Hải Dương's became
     assert counts["portals_merged"] == 220 and counts["hosts_retired"] == 220
-    assert "create portal Xã Cẩm Giàng (commune, code 10903)" in dry
+    assert "tạo cổng Xã Cẩm Giàng (commune, mã 10903)" in dry
     assert content_count() == before
     new_province = PortalPage.objects.get(level_id="province", unit_code=31, depth=2)
     assert new_province.unit_name == "Thành phố Hải Phòng"

@@ -1,8 +1,9 @@
 """What every restructuring command shares: print the plan, then apply it unless --dry-run."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from sites.restructuring import Plan, RestructuringError, apply
+from sites.restructuring import Plan, RestructuringError, apply, counts_text
 
 
 class RestructuringCommand(BaseCommand):
@@ -27,12 +28,12 @@ class RestructuringCommand(BaseCommand):
         for line in plan.lines(detail=not summary):
             self.stdout.write(line)
         if dry_run:
-            self.stdout.write("Dry run: nothing changed.")
+            self.stdout.write(_("Dry run: nothing changed."))
             return
         try:
             done = apply(plan, progress=self.stdout.write)
         except RestructuringError as error:
-            raise CommandError(f"{error} Nothing changed.") from error
+            raise CommandError(_("%(error)s Nothing changed.") % {"error": error}) from error
         self.stdout.write(
-            self.style.SUCCESS("Done: " + ", ".join(f"{k} {v}" for k, v in done.items()))
+            self.style.SUCCESS(_("Done: %(counts)s.") % {"counts": counts_text(done)})
         )
