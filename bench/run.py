@@ -11,7 +11,8 @@ reference (bench/stock/) serves the same article for the last ratio. Load comes 
 Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per
 load run, default 5), BENCH_SIZES (default "1,220,country"), BENCH_REDIS_URL (the shared cache
 gunicorn uses, as in production; default redis://127.0.0.1:6379/15, keys under a prefix of this
-run, removed at the end).
+run, removed at the end), BENCH_REFORM (0 skips the reform replay: apply_reform on Hải Dương and
+on the biggest 3-level province, BENCH_REFORM_PROVINCES="haiduong,biggest").
 """
 
 from __future__ import annotations
@@ -309,6 +310,30 @@ def bench_stock(scratch: Scratch) -> dict:
         server.stop()
 
 
+def bench_reform(scratch: Scratch) -> dict:
+    """The 2025 reform replayed (sites.restructuring) on Hải Dương and on the biggest 3-level
+    province of the national list, each on a fresh copy of the migrated template."""
+    results = {}
+    for which in os.environ.get("BENCH_REFORM_PROVINCES", "haiduong,biggest").split(","):
+        say(f"== reform replay: {which}")
+        url = scratch.copy("template", f"reform_{which}")
+        results[which] = run_json(["bench/reform.py", which], env_for(url), timeout=7200)
+    return results
+
+
+def report_reform(reform: dict) -> None:
+    if not reform:
+        return
+    print("\nReform replay (apply_reform, 3 news per portal):")
+    for result in reform.values():
+        print(
+            f"  {result['province']}: {result['portals']} portals → "
+            f"{result['portals_created']} new, {result['pages_moved']} pages moved, "
+            f"{result['redirects']} redirects; plan {result['plan_seconds']:.1f} s, "
+            f"run {result['apply_seconds']:.1f} s"
+        )
+
+
 def ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}×" if base else "–"
 
@@ -444,9 +469,11 @@ def main() -> None:
         )
         results = {size: bench_size(scratch, size, static_root) for size in SIZES}
         stock = bench_stock(scratch) if os.environ.get("BENCH_STOCK", "1") == "1" else None
+        reform = bench_reform(scratch) if os.environ.get("BENCH_REFORM", "1") == "1" else {}
         with open(scratch.folder.parent / "portals-bench-last.json", "w") as out:
-            json.dump({"results": results, "stock": stock}, out, indent=1)
+            json.dump({"results": results, "stock": stock, "reform": reform}, out, indent=1)
         report(results, stock)
+        report_reform(reform)
         say(f"\nbench finished in {time.monotonic() - started:.0f} s")
     finally:
         scratch.remove()

@@ -479,7 +479,9 @@ def plan_merge_into(
     if target.portal is not None and (
         target.portal.pk == source.pk or target.portal.path.startswith(source.path)
     ):
-        raise RestructuringError(f"{source} cannot be merged into itself or a portal below it.")
+        raise RestructuringError(
+            _("%(source)s cannot be merged into itself or a portal below it.") % {"source": source}
+        )
     merge = Merge(source=source, target=target, site=live_site(source))
     children = list(PortalPage.objects.child_of(source).order_by("path"))
     if children and child_portals == "move":
@@ -570,7 +572,7 @@ def plan_merge_into(
             ]
     for name in keep_settings:
         if name not in SETTINGS_FIELDS:
-            raise RestructuringError(f"Unknown setting: {name}.")
+            raise RestructuringError(_("Unknown setting: %(name)s.") % {"name": name})
         value = getattr(source, f"{name}_id" if name in ("logo", "banner") else name)
         if value:
             merge.settings[name] = value
@@ -611,7 +613,9 @@ def plan_move_into(targets: Targets, portal: PortalPage, parent: Target) -> Port
 
 def plan_move(portal: PortalPage, new_parent: PortalPage) -> Plan:
     if new_parent.path.startswith(portal.path):
-        raise RestructuringError(f"{portal} cannot move under itself or a portal below it.")
+        raise RestructuringError(
+            _("%(portal)s cannot move under itself or a portal below it.") % {"portal": portal}
+        )
     plan = Plan("move", f"{portal.unit_name} → {new_parent.unit_name}")
     plan.steps.append(plan_move_into(Targets(), portal, Targets().existing(new_parent)))
     return plan
@@ -625,7 +629,7 @@ def plan_merge(
 ) -> Plan:
     """Merge `sources` into an existing portal, or into a new one (a `PortalSpec`)."""
     if not sources:
-        raise RestructuringError("Nothing to merge.")
+        raise RestructuringError(_("Nothing to merge."))
     names = ", ".join(s.unit_name for s in sources)
     targets = Targets()
     if isinstance(target, PortalSpec):
@@ -646,11 +650,16 @@ def plan_retire(portal: PortalPage, successor: PortalPage, mode: str = "redirect
     """Retire a portal: a read-only archive on its host with a banner pointing to `successor`
     ("archive"), or its pages unpublished and every URL redirected to `successor` ("redirect")."""
     if mode not in ("archive", "redirect"):
-        raise RestructuringError("The mode is “archive” or “redirect”.")
+        raise RestructuringError(_("The mode is “archive” or “redirect”."))
     if successor.path.startswith(portal.path):
-        raise RestructuringError(f"{successor} is inside {portal}.")
+        raise RestructuringError(
+            _("%(successor)s is inside %(portal)s.") % {"successor": successor, "portal": portal}
+        )
     if PortalPage.objects.child_of(portal).exists():
-        raise RestructuringError(f"{portal} still has portals below it: move or merge them first.")
+        raise RestructuringError(
+            _("%(portal)s still has portals below it: move or merge them first.")
+            % {"portal": portal}
+        )
     plan = Plan("retire", f"{portal.unit_name} → {successor.unit_name}")
     target = Targets().existing(successor)
     retirement = Retirement(portal=portal, successor=target, mode=mode, site=live_site(portal))
@@ -706,13 +715,17 @@ def plan_split(portal: PortalPage, mapping: dict[str, PortalPage]) -> Plan:
         if merge is None:
             merge = merges[receiving_portal.pk] = Merge(source=portal, target=target, site=None)
         if key.startswith("#"):
-            page = by_id.get(int(key[1:]))
+            page = by_id.get(int(key[1:])) if key[1:].isdigit() else None
             if page is None or page.depth < portal.depth + 2:
-                raise RestructuringError(f"Page {key} is not an item of {portal}.")
+                raise RestructuringError(
+                    _("Page %(key)s is not an item of %(portal)s.") % {"key": key, "portal": portal}
+                )
             chosen = [page]
         else:
             if key not in sections.values():
-                raise RestructuringError(f"{portal} has no section “{key}”.")
+                raise RestructuringError(
+                    _("%(portal)s has no section “%(key)s”.") % {"portal": portal, "key": key}
+                )
             chosen = [
                 page
                 for page in pages
@@ -759,7 +772,7 @@ def plan_remove_level(province: PortalPage, *, districts: str = "merge") -> Plan
     hostnames, old ones redirect), then each district portal is merged into the province
     ("merge") or retired as an archive pointing to it ("archive")."""
     if districts not in ("merge", "archive"):
-        raise RestructuringError("Districts are merged or archived.")
+        raise RestructuringError(_("Districts are merged or archived."))
     targets = Targets()
     plan = Plan("remove-level", province.unit_name)
     receiving = targets.existing(province)
@@ -806,27 +819,41 @@ def plan_reform(
         level_id="province", unit_code=province_code, depth=2
     ).first()
     if old_province is None:
-        raise RestructuringError(f"No 3-level province portal with code {province_code}.")
+        raise RestructuringError(
+            _("No 3-level province portal with code %(province_code)s.")
+            % {"province_code": province_code}
+        )
     rows = [r for r in rows if int(r["old_province"]) == province_code]
     if not rows:
-        raise RestructuringError(f"The conversion table has no row for province {province_code}.")
+        raise RestructuringError(
+            _("The conversion table has no row for province %(province_code)s.")
+            % {"province_code": province_code}
+        )
     if not PortalPage.objects.filter(
         path__startswith=old_province.path, level_id="district"
     ).exists():
-        raise RestructuringError(f"{old_province} has no district level left.")
+        raise RestructuringError(
+            _("%(old_province)s has no district level left.") % {"old_province": old_province}
+        )
     new_codes = {int(r["new_province"]) for r in rows}
     if len(new_codes) != 1:
-        raise RestructuringError("The province's communes went to several provinces.")
+        raise RestructuringError(_("The province's communes went to several provinces."))
     new_province_code = new_codes.pop()
     new_unit = new_provinces.get(new_province_code)
     if new_unit is None:
-        raise RestructuringError(f"Province {new_province_code} is not in the 2-level list.")
+        raise RestructuringError(
+            _("Province %(new_province_code)s is not in the 2-level list.")
+            % {"new_province_code": new_province_code}
+        )
     names = {int(c["code"]): nfc(c["name"]) for c in new_unit.get("communes", [])}
     by_old = {int(r["old_commune"]): r for r in rows}
     for old, new in successors.items():
         row = by_old.get(old)
         if row is None or new not in [int(c) for c in row["new_communes"]]:
-            raise RestructuringError(f"Commune {new} is not a successor of commune {old}.")
+            raise RestructuringError(
+                _("Commune %(new)s is not a successor of commune %(old)s.")
+                % {"new": new, "old": old}
+            )
 
     targets = Targets()
     plan = Plan(
@@ -868,7 +895,9 @@ def plan_reform(
     missing = [code for code in wanted if code not in existing_communes]
     unknown = [code for code in missing if code not in names]
     if unknown:
-        raise RestructuringError(f"Communes not in the 2-level list: {unknown}.")
+        raise RestructuringError(
+            _("Communes not in the 2-level list: %(unknown)s.") % {"unknown": unknown}
+        )
     slugs = unique_sibling_slugs([(code, names[code]) for code in missing], province.taken[""])
     communes: dict[int, Target] = {}
     for code in wanted:
@@ -892,7 +921,10 @@ def plan_reform(
         for commune in PortalPage.objects.child_of(district).order_by("path"):
             row = by_old.get(commune.unit_code)
             if row is None:
-                raise RestructuringError(f"{commune} ({commune.unit_code}) is not in the table.")
+                raise RestructuringError(
+                    _("%(commune)s (%(unit_code)s) is not in the table.")
+                    % {"commune": commune, "unit_code": commune.unit_code}
+                )
             code = successors.get(commune.unit_code) or int(row["new_communes"][0])
             plan_merge_into(plan, targets, commune, communes[code])
         plan_merge_into(plan, targets, district, province, child_portals="skip")
@@ -1107,7 +1139,7 @@ def _apply_merge(merge: Merge, done: Counter, removals: dict[int, tuple[str, int
         )
     )
     if any(pk not in removals for pk in below):
-        raise RestructuringError(f"{source} still has portals below it.")
+        raise RestructuringError(_("%(source)s still has portals below it.") % {"source": source})
     GroupPagePermission.objects.filter(page=source).delete()
     size = Page.objects.filter(path__startswith=source.path).count()
     size -= sum(removals[pk][1] for pk in below if removals[pk][0].startswith(source.path))
@@ -1171,20 +1203,33 @@ def _apply_retirement(retirement: Retirement, done: Counter) -> None:
 
 def find_portal(reference: str) -> PortalPage:
     """A portal by its (live) hostname, or by `level:code` when that names exactly one portal."""
-    reference = reference.strip().lower().split(":8", 1)[0] if "." in reference else reference
+    reference = reference.strip().lower()
+    if "\x00" in reference or len(reference) > 255:
+        raise RestructuringError(
+            _("No portal is served on %(reference)s.") % {"reference": reference}
+        )
     if "." in reference:
+        host, _sep, port = reference.partition(":")
+        reference = host if port.isdigit() or not port else reference
         portal = PortalPage.objects.filter(
             sites_rooted_here__hostname=reference, sites_rooted_here__retirement__isnull=True
         ).first()
         if portal is None:
-            raise RestructuringError(f"No portal is served on {reference}.")
+            raise RestructuringError(
+                _("No portal is served on %(reference)s.") % {"reference": reference}
+            )
         return portal
     level, _sep, code = reference.partition(":")
-    if not code.isdigit():
-        raise RestructuringError(f"Name a portal by its host or as level:code, not {reference!r}.")
-    found = list(PortalPage.objects.filter(level_id=level, unit_code=int(code))[:2])
-    if len(found) != 1:
+    if not code.isdigit() or len(code) > 9:
         raise RestructuringError(
-            f"{reference} names {len(found)} portals; use the portal's host instead."
+            _("Name a portal by its host or as level:code, not %(reference)s.")
+            % {"reference": reference}
+        )
+    found = list(PortalPage.objects.filter(level_id=level, unit_code=int(code))[:2])
+    count = len(found)
+    if count != 1:
+        raise RestructuringError(
+            _("%(reference)s names %(count)s portals; use the portal's host instead.")
+            % {"reference": reference, "count": count}
         )
     return found[0]

@@ -58,6 +58,7 @@ ADMIN_FORMS = [
     Target("edit a group", "/admin/groups/edit/{group}/"),
     Target("add a site", "/admin/sites/new/"),
     Target("add a redirect", "/admin/redirects/add/"),
+    Target("restructure portals", "/admin/tai-cau-truc/"),
 ]
 
 ADMIN_LISTINGS = [

@@ -308,13 +308,13 @@ def test_remove_level_moves_communes_under_the_province_and_merges_districts(hai
 
 
 def test_commands_refuse_bad_input_with_a_message(hai_duong):
-    with pytest.raises(CommandError, match="No portal is served"):
+    with pytest.raises(CommandError, match="Không có cổng nào"):
         call_command("move_portal", "nowhere.localhost", "--to", "haiduong.localhost")
-    with pytest.raises(CommandError, match="under itself"):
+    with pytest.raises(CommandError, match="về dưới chính nó"):
         call_command(
             "move_portal", "camgiang.haiduong.localhost", "--to", host_of(hai_duong.commune)
         )
-    with pytest.raises(CommandError, match="not a successor"):
+    with pytest.raises(CommandError, match="không phải đơn vị kế thừa"):
         call_command("apply_reform", "--province", "30", "--successor", "10894=10930", "--dry-run")
 
 
