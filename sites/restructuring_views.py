@@ -14,15 +14,20 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks.signals import task_finished
 from wagtail.models import GroupPagePermission
 
 from sites import restructuring
 from sites.models import PortalPage
 from sites.restructuring import SETTINGS_FIELDS, Plan, RestructuringError
+from sites.restructuring_tasks import restructure_portals
 
 OPERATIONS = [
     ("move", gettext_lazy("Move a portal under another parent")),
@@ -193,7 +198,7 @@ class RestructuringForm(forms.Form):
         return restructuring.plan_reform(data["province"], rows, provinces, successors=chosen)
 
 
-def fingerprint(plan: Plan) -> str:
+def plan_fingerprint(plan: Plan) -> str:
     return hashlib.sha256("\n".join(plan.lines()).encode()).hexdigest()
 
 
@@ -215,18 +220,52 @@ def restructure(request):
             form.add_error(None, error)
     if plan is None:
         return TemplateResponse(request, "portals/admin/restructure.html", context, status=400)
-    if request.POST.get("confirm") and request.POST.get("fingerprint") == fingerprint(plan):
-        try:
-            done = restructuring.apply(plan, user=request.user)
-        except RestructuringError as error:
-            form.add_error(None, _("%(error)s Nothing changed.") % {"error": error})
-            return TemplateResponse(request, "portals/admin/restructure.html", context, status=400)
-        messages.success(
-            request,
-            _("Done: %(counts)s.") % {"counts": restructuring.counts_text(done)},
-        )
-        return redirect("portals_restructure")
+    fingerprint = plan_fingerprint(plan)
+    if request.POST.get("confirm") and request.POST.get("fingerprint") == fingerprint:
+        data = {key: values for key, values in request.POST.lists() if key in form.fields}
+        result = restructure_portals.enqueue(data, request.user.pk, fingerprint)
+        return redirect("portals_restructure_result", result.id)
     if request.POST.get("confirm"):
         messages.warning(request, _("The portals changed since the preview: check it again."))
-    context.update(plan=plan, lines=plan.lines(), fingerprint=fingerprint(plan))
+    context.update(plan=plan, lines=plan.lines(), fingerprint=fingerprint)
     return TemplateResponse(request, "portals/admin/restructure.html", context)
+
+
+def restructure_result(request, result_id):
+    """What became of an operation started from the screen above (a task of Django's tasks API;
+    the immediate backend keeps results only for the request, so it reports them at once)."""
+    if not may_restructure(request.user):
+        raise PermissionDenied
+    result = _finished.get(result_id)
+    if result is None:
+        try:
+            result = restructure_portals.get_result(result_id)
+        except (TaskResultDoesNotExist, NotImplementedError, ValueError) as error:
+            raise Http404 from error
+    title = _("Restructure portals")
+    context = {"page_title": title, "header_title": title, "header_icon": "resubmit"}
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        value = result.return_value
+        context["done"] = restructuring.counts_text(value["counts"])
+        context["description"] = value["description"]
+    elif result.status == TaskResultStatus.FAILED:
+        message = result.errors[-1].traceback.strip().splitlines()[-1] if result.errors else ""
+        context["failed"] = message.split(": ", 1)[-1]
+    else:
+        context["waiting"] = True
+    return TemplateResponse(request, "portals/admin/restructure_result.html", context)
+
+
+# The immediate backend (development, tests) has no store of results: a finished result is kept
+# here, per process, for the redirect that follows it.
+_finished: dict[str, object] = {}
+
+
+def _remember(sender, task_result, **kwargs):
+    if task_result.task.name == restructure_portals.name:
+        _finished[task_result.id] = task_result
+        while len(_finished) > 100:
+            _finished.pop(next(iter(_finished)))
+
+
+task_finished.connect(_remember, dispatch_uid="portals-restructure-finished")

@@ -75,9 +75,16 @@ def provision_portal_created_in_editor(request, page):
 def register_restructuring_url():
     from django.urls import path
 
-    from sites.restructuring_views import restructure
+    from sites.restructuring_views import restructure, restructure_result
 
-    return [path("tai-cau-truc/", restructure, name="portals_restructure")]
+    return [
+        path("tai-cau-truc/", restructure, name="portals_restructure"),
+        path(
+            "tai-cau-truc/ket-qua/<str:result_id>/",
+            restructure_result,
+            name="portals_restructure_result",
+        ),
+    ]
 
 
 class RestructuringMenuItem(MenuItem):

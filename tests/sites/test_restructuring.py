@@ -342,6 +342,12 @@ def test_admin_previews_then_applies_a_merge(merged_communes):
     )
     assert applied.status_code == 302
     assert not PortalPage.objects.filter(pk=source.pk).exists()
+    result = client.get(applied["Location"])  # the background task's result
+    assert "cổng được sáp nhập 1" in result.content.decode()
+    # A stale preview is previewed again, not applied.
+    form["portals"] = host_of(commune(10900))
+    stale = client.post("/admin/tai-cau-truc/", {**form, "confirm": "1", "fingerprint": "0" * 64})
+    assert stale.status_code == 200 and PortalPage.objects.filter(unit_code=10900).exists()
 
 
 def test_admin_screen_is_for_provincial_admins_and_refuses_bad_input(hai_duong):
