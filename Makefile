@@ -27,8 +27,14 @@ node_modules/.package-lock.json: package-lock.json
 node_modules/.bin/lighthouse: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+# Each catalogue is compiled when its .po is newer than its .mo (what Django's compilemessages
+# runs: msgfmt --check-format), so a second `make` never rewrites a .mo another process reads.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+messages: install $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
 
 # After adding or changing a user-visible string: update locale/*/LC_MESSAGES/django.po, then
 # translate the new entries (README, "Languages").
