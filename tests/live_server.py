@@ -75,7 +75,7 @@ print(json.dumps({{"page": page.pk, "section": news.pk, "image": image.pk,
 DEMO_SETUP = """
 import json
 from cms.demo_loader import load_demo, showcase_portals
-from cms.models import LegalDocumentPage, NewsPage, SectionPage
+from cms.models import AnnouncementPage, LegalDocumentPage, NewsPage, SectionPage
 from sites.models import PortalPage
 load_demo(say=lambda message: None, showcase_only=True)
 province = PortalPage.objects.get(level_id="province", unit_code=30)
@@ -85,6 +85,10 @@ for portal in showcase_portals(province):
         return SectionPage.objects.get(owner_portal=portal, kind=kind, depth=portal.depth + 1)
     article = NewsPage.objects.live().filter(owner_portal=portal).order_by("-date", "pk").first()
     document = LegalDocumentPage.objects.live().filter(owner_portal=portal).order_by("pk").first()
+    announcement = (
+        AnnouncementPage.objects.live().filter(owner_portal=portal).order_by("pk").first()
+        or section("announcements")
+    )
     pages[portal.level_id] = {
         "host": portal.get_site().hostname,
         "home": "/",
@@ -93,6 +97,8 @@ for portal in showcase_portals(province):
         "documents": section("documents").url_path[len(portal.url_path) - 1 :],
         "document": document.url_path[len(portal.url_path) - 1 :],
         "search": "/tim-kiem/?q=chuyen+doi+so",
+        "announcement": announcement.url_path[len(portal.url_path) - 1 :],
+        "contact": section("contact").url_path[len(portal.url_path) - 1 :],
     }
 print(json.dumps(pages))
 """
