@@ -267,7 +267,8 @@ def demo_languages(province: PortalPage) -> int:
 
 
 def create_demo_users(province: PortalPage) -> None:
-    """An editor and a moderator for the province, Cẩm Giàng district and Cẩm Hưng commune."""
+    """An editor, a moderator and an administrator for the province, Cẩm Giàng district and
+    Cẩm Hưng commune (README, "Roles and permissions")."""
     User = get_user_model()
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.invalid", "admin")
@@ -279,6 +280,7 @@ def create_demo_users(province: PortalPage) -> None:
         for role, group in (
             ("bientap", portal.editors_group),
             ("kiemduyet", portal.moderators_group),
+            ("quantri", portal.admins_group),
         ):
             username = f"{prefix}.{role}"
             user, created = User.objects.get_or_create(

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "sites.apps.PortalUsersConfig",  # wagtail.users, fenced (sites.permissions)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cms.admin_login.VerifiedDeviceMiddleware",
+    # Admin URLs naming a page outside the editor's portals answer 404 (sites/permissions.py).
+    "sites.permissions.AdminFenceMiddleware",
     "cms.admin_transactions.AtomicAdminWritesMiddleware",
     "cms.malformed_form_data.MalformedFormDataMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -23,19 +23,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.pages.revisions import RevisionsCompareView
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import Page
 
 from cms import sharing
 from cms.models import Audience, Proposal, ShareablePage
+from sites import permissions
 from sites.models import PortalPage
 
 
 def portals_of(user) -> list[PortalPage]:
-    """Portals whose home page the user has a page permission on (all top portals for admins)."""
-    if user.is_superuser:
-        return list(PortalPage.objects.filter(depth=2).order_by("path"))
-    page_ids = GroupPagePermission.objects.filter(group__user=user).values("page_id")
-    return list(PortalPage.objects.filter(pk__in=page_ids).order_by("path"))
+    """The portals the user works on (sites.permissions)."""
+    return list(permissions.portals_of(user))
 
 
 def _portal_for_editing(request, portal_id) -> PortalPage:

@@ -13,6 +13,7 @@ from wagtail.urls import serve_pattern
 from cms import sitemaps
 from cms.api import api_router
 from cms.api_schema import api_docs_view, openapi_view
+from sites import permissions
 from sites.serve import serve as serve_page
 
 # The admin's URL prefix; the admin's CSP and the second factor apply below it.
@@ -26,6 +27,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="two_factor:login", query_string=True),
         name="admin_login_redirect",
     ),
+    # Before the packages' own URLs: the same addresses, fenced to the user's portals.
+    path(ADMIN_PATH_PREFIX.lstrip("/"), include(permissions.admin_urlpatterns())),
     path(ADMIN_PATH_PREFIX.lstrip("/"), include(two_factor_urls)),
     path(ADMIN_PATH_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

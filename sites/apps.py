@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class PortalsConfig(AppConfig):
@@ -13,3 +14,21 @@ class PortalsConfig(AppConfig):
         from sites import signal_handlers
 
         signal_handlers.register()
+
+
+class PortalUsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app with the users area fenced to an administrator's portals
+    (sites.permissions.PortalUserViewSet)."""
+
+    user_viewset = "sites.permissions.PortalUserViewSet"
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from wagtail.permissions import register_permission_policy
+
+        from sites.permissions import PortalUserPermissionPolicy
+
+        User = get_user_model()
+        register_permission_policy(User, PortalUserPermissionPolicy(User))
+        register_permission_policy(Group)

@@ -131,6 +131,11 @@ class PortalPage(FeedRoutesMixin, RoutablePageMixin, PortalSettingsFields, BaseP
         "self", null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     archived_at = models.DateTimeField(null=True, editable=False)
+    # The portal's administrators: what moderators do, plus managing the users of this portal and
+    # the portals below it (sites.permissions).
+    admins_group = models.ForeignKey(
+        "auth.Group", null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     parent_page_types = ["wagtailcore.Page", "portals.PortalPage"]
     template = "pages/portal_page.html"

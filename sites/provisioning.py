@@ -7,9 +7,10 @@ batch (so that the whole country's 10,800 portals take seconds, not hours):
 * its home page (`PortalPage`) under the home page of the portal above it;
 * its Wagtail `Site` on its own host (sites.hosts);
 * its collection for images and documents, nested under the parent portal's collection;
-* its editors' and moderators' groups: admin access, page permissions granted at its home page
-  (so they cascade to everything below it, and to the portals below it), and collection
-  permissions on its collection;
+* its editors', moderators' and administrators' groups: admin access, page permissions granted at
+  its home page (so they cascade to everything below it, and to the portals below it), and
+  collection permissions on its collection; administrators also manage users (fenced to their
+  portals by sites.permissions);
 * its moderation workflow: editors submit, the portal's moderators approve;
 * its level's blueprint sections (fixtures/blueprints.json, editable as snippets).
 """
@@ -55,6 +56,9 @@ from sites.routing import invalidate_site_roots
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 MODERATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+ADMIN_PAGE_PERMISSIONS = (*MODERATOR_PAGE_PERMISSIONS, "bulk_delete_page")
+# Model-level user permissions; which users an administrator sees is fenced by sites.permissions.
+ADMIN_USER_PERMISSIONS = ("add_user", "change_user", "delete_user")
 MEDIA_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -65,6 +69,13 @@ MEDIA_PERMISSIONS = (
 )
 EDITORS_ROLE = "Biên tập viên"
 MODERATORS_ROLE = "Kiểm duyệt viên"
+ADMINS_ROLE = "Quản trị viên"
+ROLES = (EDITORS_ROLE, MODERATORS_ROLE, ADMINS_ROLE)
+ROLE_PAGE_PERMISSIONS = {
+    EDITORS_ROLE: EDITOR_PAGE_PERMISSIONS,
+    MODERATORS_ROLE: MODERATOR_PAGE_PERMISSIONS,
+    ADMINS_ROLE: ADMIN_PAGE_PERMISSIONS,
+}
 
 
 @dataclass(eq=False)
@@ -158,10 +169,10 @@ def provision_portals(
     insert_collections(planned_collections)
     say(f"{len(planned_collections)} collections")
 
-    # Groups: editors and moderators.
+    # Groups: editors, moderators and administrators.
     groups: dict[tuple[int, str], Group] = {}
     for spec in specs:
-        for role in (EDITORS_ROLE, MODERATORS_ROLE):
+        for role in ROLES:
             groups[(id(spec), role)] = Group(name=group_name(spec, role))
     taken = set(
         Group.objects.filter(name__in=[g.name for g in groups.values()]).values_list(
@@ -178,10 +189,18 @@ def provision_portals(
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
+    user_permissions = Permission.objects.filter(
+        content_type__app_label="auth", codename__in=ADMIN_USER_PERMISSIONS
+    ).values_list("pk", flat=True)
     insert_values(
         Group.permissions.through,
         ("group", "permission"),
-        [(group.pk, access_admin.pk) for group in groups.values()],
+        [(group.pk, access_admin.pk) for group in groups.values()]
+        + [
+            (groups[(id(spec), ADMINS_ROLE)].pk, permission)
+            for spec in specs
+            for permission in user_permissions
+        ],
     )
     say(f"{len(groups)} groups")
 
@@ -232,6 +251,7 @@ def provision_portals(
                 collection_id=collections[id(spec)].pk,
                 editors_group_id=groups[(id(spec), EDITORS_ROLE)].pk,
                 moderators_group_id=groups[(id(spec), MODERATORS_ROLE)].pk,
+                admins_group_id=groups[(id(spec), ADMINS_ROLE)].pk,
             )
             planner.place(home, parent_page)
             spec.node = home
@@ -243,6 +263,7 @@ def provision_portals(
                 collection=collections[id(spec)],
                 editors_group=groups[(id(spec), EDITORS_ROLE)],
                 moderators_group=groups[(id(spec), MODERATORS_ROLE)],
+                admins_group=groups[(id(spec), ADMINS_ROLE)],
             )
         for prototype in section_prototypes.get(spec.level, ()):
             section = prototype.plan(
@@ -277,7 +298,7 @@ def provision_portals(
         p.codename: p
         for p in Permission.objects.filter(
             content_type=ContentType.objects.get_for_model(Page),
-            codename__in=set(MODERATOR_PAGE_PERMISSIONS),
+            codename__in=set(ADMIN_PAGE_PERMISSIONS),
         )
     }
     media_permissions = [
@@ -287,10 +308,7 @@ def provision_portals(
     grants = []
     collection_grants = []
     for spec in specs:
-        for role, codenames in (
-            (EDITORS_ROLE, EDITOR_PAGE_PERMISSIONS),
-            (MODERATORS_ROLE, MODERATOR_PAGE_PERMISSIONS),
-        ):
+        for role, codenames in ROLE_PAGE_PERMISSIONS.items():
             group_id = groups[(id(spec), role)].pk
             grants += [
                 (group_id, spec.node.pk, page_permissions[codename].pk) for codename in codenames

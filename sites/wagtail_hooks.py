@@ -1,4 +1,5 @@
-"""Wagtail hooks of the portal hierarchy: canonical hosts and portals born in the page editor."""
+"""Wagtail hooks of the portal hierarchy: canonical hosts, portals born in the page editor, and
+(in sites.permissions) editors fenced into their portals."""
 
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -6,8 +7,16 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Site
+from wagtail.snippets.models import register_snippet
 
+from sites import permissions  # noqa: F401  (registers the fence's hooks)
+from sites.models import SectionBlueprint
 from sites.routing import site_roots
+
+# Blueprints are data a province corrects without a release (superusers only: they are shared by
+# every portal of the install). Levels stay out of the snippets: a snippet model becomes a chooser
+# in every form that refers to it, and levels are referred to by code, not by id.
+register_snippet(SectionBlueprint)
 
 
 @hooks.register("before_serve_page")
