@@ -423,6 +423,21 @@ def reach_of(item: ShareablePage) -> Reach:
     )
 
 
+def items_pushed_down(portals, start, end, limit: int = 100) -> list[tuple[ShareablePage, Reach]]:
+    """Items that `portals` (or the portals below them) addressed to portals below, dated between
+    `start` and `end`, newest first, each with its reach."""
+    owned = Q(pk__in=[])
+    for portal in portals:
+        owned |= Q(owner_portal__path__startswith=portal.path)
+    items = (
+        ShareablePage.objects.filter(owned, date__range=(start, end))
+        .exclude(audience=Audience.OWN)
+        .select_related("owner_portal")
+        .order_by("-date", "-pk")[:limit]
+    )
+    return [(item, reach_of(item)) for item in items]
+
+
 def _receiving_portal_changed(portal: PortalPage) -> None:
     """A receiver's own choice changed what it shows: only that portal's pages are affected."""
     transaction.on_commit(lambda: portal_listings_changed.send(sender=PortalPage, portal=portal))

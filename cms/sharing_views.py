@@ -26,7 +26,7 @@ from wagtail.admin.views.pages.revisions import RevisionsCompareView
 from wagtail.models import Page
 
 from cms import sharing
-from cms.models import Audience, Proposal, ShareablePage
+from cms.models import Proposal, ShareablePage
 from sites import permissions
 from sites.models import PortalPage
 
@@ -180,17 +180,7 @@ def overview(request):
     if form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
-    portals = portals_of(request.user)
-    owned = Q(pk__in=[])
-    for portal in portals:
-        owned |= Q(owner_portal__path__startswith=portal.path)
-    items = list(
-        ShareablePage.objects.filter(owned, date__range=(start, end))
-        .exclude(audience=Audience.OWN)
-        .select_related("owner_portal")
-        .order_by("-date", "-pk")[:100]
-    )
-    rows = [(item, sharing.reach_of(item)) for item in items]
+    rows = sharing.items_pushed_down(portals_of(request.user), start, end)
     return _render(
         request,
         "overview.html",

@@ -1,5 +1,5 @@
 """Keep derived state in step with the tree: site routing, owners of moved pages, the url_path
-index."""
+index, the portal of each audit log entry (sites.audit_log)."""
 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_migrate, post_save
@@ -11,6 +11,9 @@ from sites.url_path_index import ensure_url_path_index
 
 
 def register() -> None:
+    from sites import audit_log
+
+    audit_log.register()
     post_migrate.connect(
         ensure_url_path_index,
         sender=apps.get_app_config("wagtailcore"),

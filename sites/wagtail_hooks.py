@@ -9,7 +9,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
-from sites import permissions  # noqa: F401  (registers the fence's hooks)
+from sites import (  # noqa: F401  (registers their hooks)
+    control_room,
+    permissions,
+)
 from sites.models import SectionBlueprint
 from sites.routing import site_roots
 
