@@ -9,12 +9,18 @@ module closes:
 
 * the page chooser lists every page of every portal (hook `construct_page_chooser_queryset`, and
   browsing a page outside the user's portals opens their own portal instead);
-* the explorer's filters list every site and every page owner and editor (a page viewset for
-  `Page` with filters limited to the user's portals);
+* the filters of the explorer, the reports and the users area list every site, user, group and
+  collection (`FencedFilterSetMixin`, on a page viewset for `Page` and on the report views);
+* several views check nothing on a GET (moving a page, cancelling its workflow, its revisions,
+  the task chooser): `AdminFenceMiddleware` answers 404 for any admin URL naming a page or a task
+  outside the user's portals; the admin API lists every image and document (fenced endpoints);
 * the users area lists and edits every user, and lets anyone with `change_user` make a superuser
-  (a user viewset listing only the users of the administrator's portals, whose groups they can
-  only set to groups of those portals);
-* after signing in, an editor lands on their portal in the explorer.
+  (a user viewset and permission policy limited to the users of the administrator's portals,
+  whose groups they can only set to groups of those portals);
+* after signing in, an editor lands on their portal in the explorer (`PortalLoginView`).
+
+The overriding URLs (same addresses as Wagtail's) are `admin_urlpatterns()`, included by
+cms/urls.py before Wagtail's own; the audit log's portal is sites.audit_log.
 
 A user's **reach** is the set of tree paths of the pages where one of their groups holds a page
 permission: a handful of prefixes, read in one query, so every check is a `path__startswith` filter

@@ -439,6 +439,11 @@ def test_each_role_works_on_its_own_portal_and_those_below(tree):
     }
     for admin in (district_admin, province_admin):
         assert {what: _status(admin, url) for what, url in own.items()} == dict.fromkeys(own, 200)
+    # The settings of the portal above and of a sibling (their home page's editor) stay closed.
+    for portal in (tree.district, tree.sibling_commune):
+        assert _status(editor, f"/admin/pages/{portal.pk}/edit/") == 404
+        assert editor.post(f"/admin/pages/{portal.pk}/edit/", {"title_vi": "x"}).status_code == 404
+    assert _status(district_admin, f"/admin/pages/{tree.province.pk}/edit/") == 404
     moderator = member("kiemduyet", tree.commune.moderators_group)
     approve = f"/admin/pages/workflow/action/{commune.page.pk}/approve/{commune.task_state.pk}/"
     assert moderator.post(approve).status_code == 302
