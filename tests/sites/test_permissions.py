@@ -199,3 +199,24 @@ def test_every_portal_has_an_administrators_group_with_user_management(hai_duong
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"access_admin", "add_user", "change_user", "delete_user"} <= codenames
     assert PortalPage.objects.filter(admins_group=group).get() == portal
+
+
+def test_demo_accounts_have_the_roles_the_readme_lists(hai_duong):
+    from cms.demo_loader import DEMO_PASSWORD, create_demo_users
+
+    create_demo_users(hai_duong.province)
+    User = get_user_model()
+    for prefix, portal in (
+        ("tinh", hai_duong.province),
+        ("camgiang", hai_duong.district),
+        ("camhung", hai_duong.commune),
+    ):
+        for role, group_id in (
+            ("bientap", portal.editors_group_id),
+            ("kiemduyet", portal.moderators_group_id),
+            ("quantri", portal.admins_group_id),
+        ):
+            user = User.objects.get(username=f"{prefix}.{role}")
+            assert user.check_password(DEMO_PASSWORD)
+            assert list(user.groups.values_list("pk", flat=True)) == [group_id]
+            assert not user.is_superuser
