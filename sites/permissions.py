@@ -41,6 +41,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, re_path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from rest_framework.authentication import SessionAuthentication
 from two_factor.views import LoginView
 from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
@@ -508,6 +509,10 @@ class AdminFenceMiddleware:
 
 def _fenced_media_endpoint(endpoint):
     class FencedEndpoint(endpoint):
+        # The admin's session (the project's REST settings authenticate nobody, for the public
+        # API; the admin API is for signed-in admin users).
+        authentication_classes = [SessionAuthentication]
+
         def get_queryset(self):
             media = super().get_queryset()
             user = self.request.user
