@@ -13,9 +13,12 @@ import pytest
 
 from tests.live_server import CHROMIUM, SCREENSHOTS, chromium, live_server
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
+    ),
+]
 
 PASSWORD = "Mật-khẩu-biên-tập-2026"
 COMMUNE_HOST = "camhung.camgiang.haiduong.localhost"
