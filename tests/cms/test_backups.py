@@ -118,7 +118,7 @@ def test_backup_of_the_live_database_restores_cleanly(live_dump, tmp_path, capsy
         "--compare-live",
     )
     out = capsys.readouterr().out
-    assert "The backup restores cleanly." in out
+    assert "Bản sao lưu khôi phục trọn vẹn." in out  # "The backup restores cleanly."
     pages = connection.cursor()
     pages.execute("SELECT count(*) FROM wagtailcore_page")
     assert f"pages: {pages.fetchone()[0]}" in out
