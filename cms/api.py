@@ -20,7 +20,6 @@ clients are throttled per address through the shared cache (Django REST framewor
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,6 +43,7 @@ from wagtail.models import Site
 
 from cms.languages import portal_languages
 from cms.models import AnnouncementPage, LegalDocumentPage, NewsPage, SectionPage, ShareablePage
+from cms.page_cache import content_etag
 from cms.sharing import items_shown_on, url_on
 from cms.vietnamese_text import search_words
 from sites.models import PortalPage
@@ -170,8 +170,7 @@ class PortalAPIMixin:
             return response
         response["Content-Language"] = language or settings.LANGUAGE_CODE
         response.render()
-        etag = '"' + hashlib.sha1(response.content).hexdigest()[:20] + '"'  # noqa: S324
-        response["ETag"] = etag
+        etag = response["ETag"] = content_etag(response.content)
         last_modified = getattr(self, "last_modified", None)
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified.timestamp())
