@@ -60,29 +60,15 @@ from cms import page_cache
 from cms.models import AudienceTarget, InheritedItemChoice, Proposal, SectionPage
 from sites.hosts import nfc, portal_slug
 from sites.models import PortalPage, RetiredHost, SectionBlueprint
+from sites.portal_settings import PortalSettingsFields
 from sites.provisioning import PortalSpec, provision_portals
 from sites.routing import invalidate_site_roots
 
 Say = Callable[[str], None]
 
-# The per-portal settings an admin may keep from a merged portal (sites.portal_settings).
-SETTINGS_FIELDS = (
-    "display_name",
-    "logo",
-    "banner",
-    "primary_colour",
-    "accent_colour",
-    "contact_address",
-    "contact_phone",
-    "contact_email",
-    "hotline",
-    "footer_text",
-    "facebook_url",
-    "youtube_url",
-    "zalo_url",
-    "languages",
-    "theme",
-)
+# The per-portal settings an admin may keep from a merged portal: every field of the portal
+# settings (sites.portal_settings), so a setting added there can be kept too.
+SETTINGS_FIELDS = tuple(field.name for field in PortalSettingsFields._meta.fields)
 
 
 class RestructuringError(Exception):
@@ -188,6 +174,13 @@ class PageMove:
     under: str  # "" = under the target's home, else the kind of the target's section
     slug: str
     new_slug: str
+
+    @classmethod
+    def of(cls, page: Page, target: Target, under: str, slug: str | None = None) -> PageMove:
+        """`page` moving under `target` (its home, or its section of kind `under`), with the
+        first free slug there from `slug` (default: the page's own)."""
+        new_slug = target.free_slug(under, slug or page.slug)
+        return cls(page.pk, page.title, page.url_path, target, under, page.slug, new_slug)
 
 
 @dataclass
@@ -506,45 +499,17 @@ def plan_merge_into(
                 merge.emptied_sections.append((page.pk, kind, keep))
                 if keep:
                     merge.moves.append(
-                        PageMove(
-                            page.pk,
-                            page.title,
-                            page.url_path,
-                            target,
-                            kind,
-                            page.slug,
-                            target.free_slug(kind, f"{page.slug}-{source.slug}"),
-                        )
+                        PageMove.of(page, target, kind, f"{page.slug}-{source.slug}")
                     )
                 else:
                     replacement[page.pk] = (target, kind)
             else:
-                merge.moves.append(
-                    PageMove(
-                        page.pk,
-                        page.title,
-                        page.url_path,
-                        target,
-                        "",
-                        page.slug,
-                        target.free_slug("", page.slug),
-                    )
-                )
+                merge.moves.append(PageMove.of(page, target, ""))
         elif page.depth == source.depth + 2:
             parent = by_path[page.path[:-steplen]]
             section = sections.get(parent.pk)
             if section is not None and section.kind in target.sections:
-                merge.moves.append(
-                    PageMove(
-                        page.pk,
-                        page.title,
-                        page.url_path,
-                        target,
-                        section.kind,
-                        page.slug,
-                        target.free_slug(section.kind, page.slug),
-                    )
-                )
+                merge.moves.append(PageMove.of(page, target, section.kind))
     if merge.site is not None:
         merge.redirects.append(PlannedRedirect(merge.site.hostname, "/", target=target))
         for page in pages:
@@ -735,17 +700,7 @@ def plan_split(portal: PortalPage, mapping: dict[str, PortalPage]) -> Plan:
         for page in chosen:
             kind = kind_of_path.get(page.path[: (portal.depth + 1) * Page.steplen], "")
             under = kind if kind in target.sections else ""
-            merge.moves.append(
-                PageMove(
-                    page.pk,
-                    page.title,
-                    page.url_path,
-                    target,
-                    under,
-                    page.slug,
-                    target.free_slug(under, page.slug),
-                )
-            )
+            merge.moves.append(PageMove.of(page, target, under))
             if site is not None:
                 for moved in pages:
                     if moved.path.startswith(page.path):
