@@ -142,34 +142,33 @@ class SiteRootIndex:
 
     def portal_ids_for_url_path(self, url_path: str) -> list[int]:
         """Root page ids of the sites at and above `url_path`, top first (the portal chain)."""
-        ids = []
         portals = self._portal_by_url_path
-        path = url_path
-        while path and path != "/":
-            portal_id = portals.get(path)
-            if portal_id is not None:
-                ids.append(portal_id)
-            path = path[: path.rstrip("/").rfind("/") + 1]
-        ids.reverse()
-        return ids
+        return [portals[path] for path in url_path_prefixes(url_path)[1:] if path in portals]
 
     def root_for_url_path(self, url_path: str, request=None) -> SiteRootPath | None:
         """The site whose root is the nearest ancestor-or-self of `url_path`."""
         self.refresh(request)
         roots = self._roots
-        path = url_path
-        while path:
+        for path in reversed(url_path_prefixes(url_path)):
             root = roots.get(path)
             if root is not None:
                 return root
-            if path == "/":
-                return None
-            path = path[: path.rstrip("/").rfind("/") + 1]
         return None
 
     def root_for_site_id(self, site_id: int, request=None) -> SiteRootPath | None:
         self.refresh(request)
         return self._by_site_id.get(site_id)
+
+
+def url_path_prefixes(url_path: str) -> list[str]:
+    """ "/home/a/b/" -> ["/", "/home/", "/home/a/", "/home/a/b/"]: the url_paths of every page
+    from the tree root down to the one at `url_path`."""
+    prefixes = ["/"]
+    position = 1
+    while (position := url_path.find("/", position)) != -1:
+        position += 1
+        prefixes.append(url_path[:position])
+    return prefixes
 
 
 def _root_url(hostname: str, port: int) -> str:

@@ -18,7 +18,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
 from sites.portal_tree import ancestor_paths
-from sites.routing import site_roots
+from sites.routing import site_roots, url_path_prefixes
 
 
 def serve(request, path):
@@ -35,7 +35,7 @@ def serve(request, path):
 def _route(request, root_url_path: str, path: str):
     """Wagtail's RouteResult for `path` below the site root at `root_url_path`, or None (404)."""
     components = [component for component in path.split("/") if component]
-    wanted = _url_path_prefixes(root_url_path + "".join(f"{c}/" for c in components))
+    wanted = url_path_prefixes(root_url_path + "".join(f"{c}/" for c in components))
     by_url_path = {page.url_path: page for page in Page.objects.filter(url_path__in=wanted)}
     ancestors = [by_url_path[url_path] for url_path in wanted if url_path in by_url_path]
     root_depth = root_url_path.count("/")  # "/" is the tree root, at depth 1
@@ -84,14 +84,3 @@ def _resolves_subpage(model, rest: list[str]) -> bool:
     except Http404:
         return False
     return True
-
-
-def _url_path_prefixes(url_path: str) -> list[str]:
-    """ "/home/a/b/" -> ["/", "/home/", "/home/a/", "/home/a/b/"]: the url_paths of every page
-    from the tree root down to the one at `url_path`."""
-    prefixes = ["/"]
-    position = 1
-    while (position := url_path.find("/", position)) != -1:
-        position += 1
-        prefixes.append(url_path[:position])
-    return prefixes
