@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import TaskResultStatus
@@ -26,6 +27,7 @@ from wagtail.models import GroupPagePermission
 
 from sites import restructuring
 from sites.models import PortalPage
+from sites.portal_settings import PortalSettingsFields
 from sites.restructuring import SETTINGS_FIELDS, Plan, RestructuringError
 from sites.restructuring_tasks import restructure_portals
 
@@ -91,7 +93,12 @@ class RestructuringForm(forms.Form):
     )
     keep_settings = forms.MultipleChoiceField(
         label=gettext_lazy("Settings kept from merged portals"),
-        choices=[(name, name) for name in SETTINGS_FIELDS],
+        # Named as the portal settings screen names them, in the admin's language.
+        choices=[
+            (field.name, capfirst(field.verbose_name))
+            for field in PortalSettingsFields._meta.fields
+            if field.name in SETTINGS_FIELDS
+        ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

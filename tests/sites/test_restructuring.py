@@ -330,7 +330,11 @@ def admin_client(user) -> Client:
 def test_admin_previews_then_applies_a_merge(merged_communes):
     source, target = merged_communes["source"], merged_communes["target"]
     client = admin_client(User.objects.create_superuser("root", "r@example.invalid", "pw"))
-    assert client.get("/admin/tai-cau-truc/").status_code == 200
+    screen = client.get("/admin/tai-cau-truc/")
+    assert screen.status_code == 200
+    # The settings a merge may keep are named in the admin's language, not by field name.
+    assert "Đường dây nóng" in screen.content.decode()
+    assert " hotline</label>" not in screen.content.decode()
     form = {"operation": "merge", "portals": host_of(source), "target": host_of(target)}
     preview = client.post("/admin/tai-cau-truc/", {**form, "preview": "1"})
     assert preview.status_code == 200
