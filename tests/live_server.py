@@ -17,7 +17,9 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -111,7 +113,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def scratch_database_url(tmp_path: Path):
+def scratch_database_url(tmp_path: Path, copy_of: str | None = None):
+    """A database of its own, empty or a copy of the one at the URL `copy_of`."""
     if connection.vendor == "postgresql":
         db = connection.settings_dict
         name = f"hardening_live_{secrets.token_hex(4)}"
@@ -121,7 +124,18 @@ def scratch_database_url(tmp_path: Path):
         if db["PASSWORD"]:
             params["password"] = db["PASSWORD"]
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
+            if copy_of:
+                # A template must have no session open: the source's gunicorn keeps idle ones
+                # (CONN_MAX_AGE), closed here; its health checks reconnect on the next request.
+                source = copy_of.rsplit("/", 1)[1]
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [source],
+                )
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+            else:
+                admin.execute(f'CREATE DATABASE "{name}"')
         auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
         try:
             yield f"postgres://{auth}{params['host']}:{params['port']}/{name}"
@@ -129,7 +143,15 @@ def scratch_database_url(tmp_path: Path):
             with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
-        yield f"sqlite:///{tmp_path / 'live.sqlite3'}"
+        path = tmp_path / "live.sqlite3"
+        if copy_of:
+            # SQLite's backup API: a consistent copy even while the source is being read.
+            with (
+                contextlib.closing(sqlite3.connect(copy_of.removeprefix("sqlite:///"))) as source,
+                contextlib.closing(sqlite3.connect(path)) as copy,
+            ):
+                source.backup(copy)
+        yield f"sqlite:///{path}"
 
 
 @dataclass
@@ -249,6 +271,36 @@ def demo_server(folder: Path | None = None):
         yield server
 
 
+@contextmanager
+def copy_of(source: LiveServer, tmp_path: Path):
+    """A server of its own on a copy of `source`'s database and media, for a test that changes
+    what it serves: the demo is loaded once per session (`demo_site`), each such test writes on
+    its own copy. `start()` launches gunicorn."""
+    port = free_port()
+    with scratch_database_url(tmp_path, copy_of=source.env["DATABASE_URL"]) as database_url:
+        shutil.copytree(source.env["MEDIA_ROOT"], tmp_path / "media")
+        # The sites were created for the source's port: they answer on the copy's (plain SQL,
+        # quicker than starting Django for it).
+        if database_url.startswith("sqlite:///"):
+            with contextlib.closing(sqlite3.connect(database_url[len("sqlite:///") :])) as db:
+                db.execute("UPDATE wagtailcore_site SET port = ?", [port])
+                db.commit()
+        else:
+            with psycopg.connect(database_url, autocommit=True) as db:
+                db.execute("UPDATE wagtailcore_site SET port = %s", [port])
+        env = {
+            **source.env,
+            "DATABASE_URL": database_url,
+            "PORTALS_PORT": str(port),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+        server = LiveServer(env=env, port=port, objects=source.objects)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
 class HttpSession:
     """Just enough of a browser for HTTP-level tests: cookies, a Host header, CSRF tokens."""
 
@@ -311,3 +363,11 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page, server: LiveServer, username: str, password: str) -> None:
+    """Sign in to the admin in the browser, as a person does, from the sign-in page."""
+    page.goto(server.url("/admin/account/login/"))
+    page.fill("input[name='auth-username']", username)
+    page.fill("input[name='auth-password']", password)
+    page.click("button[type=submit].btn-primary")

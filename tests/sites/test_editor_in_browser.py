@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.live_server import CHROMIUM, SCREENSHOTS, chromium, live_server
+from tests.live_server import CHROMIUM, SCREENSHOTS, chromium, live_server, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,13 +46,6 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"editor-{name}.png"))
 
 
-def sign_in(page, server, username):
-    page.goto(server.url("/admin/account/login/"))
-    page.fill("input[name='auth-username']", username)
-    page.fill("input[name='auth-password']", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-
-
 def test_commune_editor_writes_and_submits_and_the_moderator_approves(tmp_path):
     with live_server(tmp_path) as server, chromium() as browser:
         server.manage(
@@ -77,7 +70,7 @@ def test_commune_editor_writes_and_submits_and_the_moderator_approves(tmp_path):
         server.start("--workers", "2")
 
         editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        sign_in(editor, server, "camhung.bientap")
+        sign_in(editor, server, "camhung.bientap", PASSWORD)
         editor.wait_for_url(server.url(f"/admin/pages/{ids['commune']}/"))
         assert "Xã Cẩm Hưng" in editor.locator("h1, .w-header__title").first.inner_text()
         shot(editor, "1-lands-on-commune")
@@ -94,7 +87,7 @@ def test_commune_editor_writes_and_submits_and_the_moderator_approves(tmp_path):
         shot(editor, "3-submitted")
 
         moderator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        sign_in(moderator, server, "camhung.kiemduyet")
+        sign_in(moderator, server, "camhung.kiemduyet", PASSWORD)
         moderator.wait_for_url(server.url(f"/admin/pages/{ids['commune']}/"))
         moderator.goto(server.url("/admin/"))
         moderator.get_by_role("link", name=TITLE).first.click()
