@@ -78,7 +78,7 @@ def test_province_admin_publishes_a_mandatory_announcement_that_reaches_every_po
 ):
     below = 219  # every portal under the province: Hải Dương's 12 districts and 207 communes
     with copy_of(demo_site, tmp_path) as server, chromium() as browser:
-        server.start("--workers", "1", "--threads", "4")
+        server.start("--workers", "2")
         admin = admin_page(browser, server, "tinh.quantri")
         assert "Tỉnh Hải Dương" in admin.locator("h1").first.inner_text()
         # The province's announcements section, as the explorer lists it.
@@ -132,7 +132,7 @@ def test_commune_editor_hides_an_optional_item_that_a_sibling_commune_still_show
     demo_site, tmp_path
 ):
     with copy_of(demo_site, tmp_path) as server, chromium() as browser:
-        server.start("--workers", "1", "--threads", "4")
+        server.start("--workers", "2")
         citizen = citizen_page(browser)
         assert OPTIONAL in listed_titles(citizen, server, CAM_HUNG, "/")
         assert OPTIONAL in listed_titles(citizen, server, CAM_HUNG)
@@ -164,7 +164,7 @@ def test_province_admin_merges_two_communes_and_the_old_addresses_redirect(demo_
     # Production's way: the task waits in the database for a worker (`manage.py db_worker`).
     with copy_of(demo_site, tmp_path) as server, chromium() as browser:
         server.env["TASKS_BACKEND"] = "database"
-        server.start("--workers", "1", "--threads", "4")
+        server.start("--workers", "2")
         citizen = citizen_page(browser)
         old_article = server.url(server.objects["commune"]["article"], host=CAM_HUNG)
         assert citizen.goto(old_article).status == 200  # a Cẩm Hưng article, before the merge
