@@ -15,11 +15,18 @@ Found by tests/fuzz, all in Wagtail 8 itself:
   "inf" for a URL pattern name and raises NoReverseMatch. `next` is kept only when it is a
   local path.
 
+* A formset re-shown with its errors renders as many forms as its `TOTAL_FORMS` says (Django caps
+  it at 2,000), each with its own query for its choices: a group post claiming 2,000 collection
+  permissions without sending them took gigabytes to answer. Every form a browser sends posts at
+  least one field (Wagtail's inline panels their hidden id, order and delete fields; the group
+  permission rows their page or collection), so a count far above the rows sent is refused.
+
 Such a request is malformed input, and the answer to malformed input is a 4xx. Only exceptions
 raised inside those reading points are mapped; any other error stays a server error, to be fixed.
 """
 
 import logging
+import re
 
 from django.core.exceptions import BadRequest
 from django.core.handlers.exception import response_for_exception
@@ -60,6 +67,30 @@ def raised_while_reading_form_data(exception: BaseException) -> bool:
     return False
 
 
+# Forms a formset may claim beyond the rows posted (an extra row a widget sends nothing for).
+FORMSET_SLACK = 20
+FORM_INDEX = re.compile(r"-(\d+)-")
+
+
+def overstated_formset(data) -> str | None:
+    """The prefix of a formset whose TOTAL_FORMS claims far more forms than the post has rows."""
+    rows: dict[str, set[str]] = {}
+    for key in data:  # "prefix-3-field", nested ones "prefix-3-inner-0-field" too
+        for match in FORM_INDEX.finditer(key):
+            rows.setdefault(key[: match.start() + 1], set()).add(match.group(1))
+    for key in data:
+        if not key.endswith("-TOTAL_FORMS"):
+            continue
+        prefix = key[: -len("TOTAL_FORMS")]
+        try:
+            total = int(data[key])
+        except ValueError:
+            continue  # Django's formset answers with a form error
+        if total > len(rows.get(prefix, ())) + FORMSET_SLACK:
+            return prefix
+    return None
+
+
 def is_local_path(url: str) -> bool:
     return url.startswith("/") and not url.startswith(("//", "/\\"))
 
@@ -74,6 +105,9 @@ class MalformedFormDataMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.path_info.startswith(ADMIN_PATH_PREFIX):
             return None
+        if request.method == "POST" and overstated_formset(request.POST):
+            logger.warning("Formset count above the rows posted to %s", request.path)
+            return response_for_exception(request, BadRequest("Malformed form data."))
         for name in ("GET", "POST") if request.method == "POST" else ("GET",):
             data = getattr(request, name)
             if "next" in data and not is_local_path(data.get("next", "")):

@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.search import index
 
 from cms.models.shareable_page import ShareablePage
@@ -65,14 +65,7 @@ class LegalDocumentPage(ShareablePage):
         FieldPanel("summary"),
         FieldPanel("document"),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(ShareablePage.sharing_panels, heading=_("Sharing")),
-            ObjectList(ShareablePage.promote_panels, heading=_("Promote")),
-            ObjectList(ShareablePage.settings_panels, heading=_("Settings")),
-        ]
-    )
+    edit_handler = ShareablePage.editor_tabs(content_panels)
 
     class Meta:
         verbose_name = _("legal document")

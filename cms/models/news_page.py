@@ -1,7 +1,7 @@
 """A news article (“Tin tức – Sự kiện”)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 
 from cms.blocks import AttachmentsBlock, BodyBlock
@@ -30,14 +30,7 @@ class NewsPage(ShareablePage):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(ShareablePage.sharing_panels, heading=_("Sharing")),
-            ObjectList(ShareablePage.promote_panels, heading=_("Promote")),
-            ObjectList(ShareablePage.settings_panels, heading=_("Settings")),
-        ]
-    )
+    edit_handler = ShareablePage.editor_tabs(content_panels)
 
     class Meta:
         verbose_name = _("news article")

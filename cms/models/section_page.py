@@ -9,7 +9,7 @@ from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 
@@ -52,14 +52,7 @@ class SectionPage(FeedRoutesMixin, RoutablePageMixin, ShareablePage):
         FieldPanel("intro"),
         FieldPanel("body"),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(ShareablePage.sharing_panels, heading=_("Sharing")),
-            ObjectList(ShareablePage.promote_panels, heading=_("Promote")),
-            ObjectList(ShareablePage.settings_panels, heading=_("Settings")),
-        ]
-    )
+    edit_handler = ShareablePage.editor_tabs(content_panels)
 
     class Meta:
         verbose_name = _("section")

@@ -13,7 +13,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.models import Orderable
 from wagtail.search import index
 
@@ -117,6 +123,18 @@ class ShareablePage(BasePage):
             heading=_("Audience"),
         )
     ]
+
+    @classmethod
+    def editor_tabs(cls, content_panels) -> TabbedInterface:
+        """The editor's tabs of every shareable page type: Wagtail's three plus "Sharing"."""
+        return TabbedInterface(
+            [
+                ObjectList(content_panels, heading=_("Content")),
+                ObjectList(cls.sharing_panels, heading=_("Sharing")),
+                ObjectList(cls.promote_panels, heading=_("Promote")),
+                ObjectList(cls.settings_panels, heading=_("Settings")),
+            ]
+        )
 
     class Meta:
         verbose_name = _("shareable page")

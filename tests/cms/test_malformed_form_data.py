@@ -85,3 +85,39 @@ def test_next_that_is_not_a_local_path_is_ignored(editor_client, news):
     response = editor_client.post(f"/admin/pages/{news.pk}/edit/", form)
     assert response.status_code == 302
     assert response["Location"] == f"/admin/pages/{news.pk}/edit/"
+
+
+@pytest.fixture
+def group(hai_duong):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(name__contains="Cẩm Hưng").order_by("pk").first()
+
+
+def group_form(client, group):
+    form: dict[str, list[str]] = {}
+    for name, value in main_form_fields(client.get(f"/admin/groups/edit/{group.pk}/").text):
+        form.setdefault(name, []).append(value)
+    return form
+
+
+def test_a_formset_claiming_thousands_of_rows_it_does_not_send_is_refused(editor_client, group):
+    form = group_form(editor_client, group)
+    counts = [name for name in form if name.endswith("-TOTAL_FORMS")]
+    assert counts, "the group form has its permission formsets"
+    form[counts[0]] = ["2000"]  # re-shown with errors, it would render 2,000 empty rows
+    form["name"] = ["Nhóm đổi tên"]
+    response = editor_client.post(f"/admin/groups/edit/{group.pk}/", form)
+    assert response.status_code == 400
+    group.refresh_from_db()
+    assert group.name != "Nhóm đổi tên"
+
+
+def test_the_group_form_as_the_browser_sends_it_still_saves(editor_client, group):
+    form = group_form(editor_client, group)
+    assert any(int(form[name][0]) > 0 for name in form if name.endswith("-TOTAL_FORMS"))
+    form["name"] = ["Biên tập viên Xã Cẩm Hưng (đổi tên)"]
+    response = editor_client.post(f"/admin/groups/edit/{group.pk}/", form)
+    assert response.status_code == 302, response.text[:2000]
+    group.refresh_from_db()
+    assert group.name == "Biên tập viên Xã Cẩm Hưng (đổi tên)"
