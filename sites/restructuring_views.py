@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
-from django_tasks.signals import task_finished
 from wagtail.models import GroupPagePermission
 
 from sites import restructuring
@@ -231,6 +230,10 @@ def restructure(request):
     if request.POST.get("confirm") and request.POST.get("fingerprint") == fingerprint:
         data = {key: values for key, values in request.POST.lists() if key in form.fields}
         result = restructure_portals.enqueue(data, request.user.pk, fingerprint)
+        if result.is_finished:
+            # The immediate backend ran it in this request and keeps no result: the user's
+            # session carries it to the result page, whichever worker process serves that.
+            request.session[_session_key(result.id)] = _outcome(result)
         return redirect("portals_restructure_result", result.id)
     if request.POST.get("confirm"):
         messages.warning(request, _("The portals changed since the preview: check it again."))
@@ -239,40 +242,38 @@ def restructure(request):
 
 
 def restructure_result(request, result_id):
-    """What became of an operation started from the screen above (a task of Django's tasks API;
-    the immediate backend keeps results only for the request, so it reports them at once)."""
+    """What became of an operation started from the screen above: a task of Django's tasks API,
+    read from its backend, or from the session when the immediate backend ran it at once."""
     if not may_restructure(request.user):
         raise PermissionDenied
-    result = _finished.get(result_id)
-    if result is None:
+    outcome = request.session.get(_session_key(result_id))
+    if outcome is None:
         try:
-            result = restructure_portals.get_result(result_id)
+            outcome = _outcome(restructure_portals.get_result(result_id))
         except (TaskResultDoesNotExist, NotImplementedError, ValueError) as error:
             raise Http404 from error
     title = _("Restructure portals")
     context = {"page_title": title, "header_title": title, "header_icon": "resubmit"}
-    if result.status == TaskResultStatus.SUCCESSFUL:
-        value = result.return_value
-        context["done"] = restructuring.counts_text(value["counts"])
-        context["description"] = value["description"]
-    elif result.status == TaskResultStatus.FAILED:
-        message = result.errors[-1].traceback.strip().splitlines()[-1] if result.errors else ""
-        context["failed"] = message.split(": ", 1)[-1]
+    if "counts" in outcome:
+        context["done"] = restructuring.counts_text(outcome["counts"])
+        context["description"] = outcome["description"]
+    elif "failed" in outcome:
+        context["failed"] = outcome["failed"]
     else:
         context["waiting"] = True
     return TemplateResponse(request, "portals/admin/restructure_result.html", context)
 
 
-# The immediate backend (development, tests) has no store of results: a finished result is kept
-# here, per process, for the redirect that follows it.
-_finished: dict[str, object] = {}
+def _session_key(result_id: str) -> str:
+    return f"portals-restructure-{result_id}"
 
 
-def _remember(sender, task_result, **kwargs):
-    if task_result.task.name == restructure_portals.name:
-        _finished[task_result.id] = task_result
-        while len(_finished) > 100:
-            _finished.pop(next(iter(_finished)))
-
-
-task_finished.connect(_remember, dispatch_uid="portals-restructure-finished")
+def _outcome(result) -> dict:
+    """A task result as plain data (it may be kept in the session)."""
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        value = result.return_value
+        return {"counts": value["counts"], "description": value["description"]}
+    if result.status == TaskResultStatus.FAILED:
+        message = result.errors[-1].traceback.strip().splitlines()[-1] if result.errors else ""
+        return {"failed": message.split(": ", 1)[-1]}
+    return {}

@@ -306,6 +306,7 @@ class HttpSession:
 
     def __init__(self, port: int, host: str = PROVINCE_HOST):
         self.port, self.host, self.cookies = port, host, SimpleCookie()
+        self.location: str | None = None
 
     def request(self, method, path, form=None, timeout=60):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -322,6 +323,7 @@ class HttpSession:
         text = response.read().decode("utf-8", "replace")
         for header in response.headers.get_all("Set-Cookie") or []:
             self.cookies.load(header)
+        self.location = response.headers.get("Location")  # where the last redirect pointed
         conn.close()
         return response.status, text
 

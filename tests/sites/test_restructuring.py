@@ -2,6 +2,7 @@
 the 2025 reform, each with its dry run, in one transaction, with every old URL redirected."""
 
 import datetime
+import re
 from io import StringIO
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from sites.restructuring import (
 )
 from tests.cms.sharing_helpers import publish_item
 from tests.conftest import UNITS, host_client
+from tests.live_server import HttpSession, live_server
 
 User = get_user_model()
 
@@ -371,6 +373,39 @@ def test_admin_screen_is_for_provincial_admins_and_refuses_bad_input(hai_duong):
         {"operation": "bogus"},
     ):
         assert client.post("/admin/tai-cau-truc/", {**data, "preview": "1"}).status_code == 400
+
+
+def test_admin_result_page_answers_from_a_process_other_than_the_one_that_ran_it(tmp_path):
+    """With the immediate task backend (the default) the operation runs in the request that
+    applies it; the result page that follows may be served by another gunicorn worker, here a
+    restarted server, which has nothing of the first one's memory."""
+    with live_server(tmp_path) as server:
+        server.manage(
+            "provision_portal", "--name", "Huyện Cẩm Giàng", "--code", "295",
+            "--parent-host", "haiduong.localhost",
+        )  # fmt: skip
+        server.start()
+        session = HttpSession(server.port)
+        session.sign_in()
+        form = {
+            "operation": "retire",
+            "portals": "camgiang.haiduong.localhost",
+            "target": "haiduong.localhost",
+            "mode": "redirect",
+        }
+        status, preview = session.request("POST", "/admin/tai-cau-truc/", {**form, "preview": "1"})
+        assert status == 200, preview[:500]
+        fingerprint = re.search(r'name="fingerprint" value="(\w+)"', preview).group(1)
+        status, _ = session.request(
+            "POST", "/admin/tai-cau-truc/", {**form, "confirm": "1", "fingerprint": fingerprint}
+        )
+        assert status == 302
+        result_path = session.location
+        server.stop()
+        server.start()
+        status, result = session.request("GET", result_path)
+        assert status == 200
+        assert "cổng ngừng hoạt động 1" in result
 
 
 # --- The 2025 reform ---------------------------------------------------------------------------
