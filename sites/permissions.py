@@ -49,9 +49,11 @@ from wagtail.admin.views import chooser
 from wagtail.admin.views.generic import CopyView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.views.pages.listing import GenericPageFilterSet
+from wagtail.admin.views.pages.search import SearchView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Collection, GroupPagePermission, Page, Site, Task, Workflow
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as user_views
@@ -259,11 +261,30 @@ def fenced_view(view_class):
 # --- The explorer --------------------------------------------------------------------------------
 
 
+class SearchPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permissions, but the pages a search may find are those of the user's
+    portals only: Wagtail's "explorable" pages include every page above them (the province's,
+    the district's), which it offers for navigating down but which a search must not list."""
+
+    def explorable_instances(self, user):
+        if not is_fenced(user) or not user.is_active:
+            return super().explorable_instances(user)
+        return pages_within_reach(user)
+
+
+class PortalPageSearchView(SearchView):
+    """The admin's page search (/admin/pages/search/, the header's search), fenced."""
+
+    permission_policy = SearchPagePermissionPolicy()
+
+
 class PortalPageViewSet(PageViewSet):
-    """The page views of every page type, with the explorer's filters fenced."""
+    """The page views of every page type, with the explorer's filters and the page search
+    fenced."""
 
     model = Page
     filterset_class = fenced_filterset(GenericPageFilterSet)
+    search_view_class = PortalPageSearchView
 
 
 @hooks.register("register_admin_viewset", order=100)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.models import Site
+from wagtail.search import index
 
 from cms.models import NewsPage
 from sites.models import PortalPage
@@ -220,3 +221,52 @@ def test_demo_accounts_have_the_roles_the_readme_lists(hai_duong):
             assert user.check_password(DEMO_PASSWORD)
             assert list(user.groups.values_list("pk", flat=True)) == [group_id]
             assert not user.is_superuser
+
+
+def test_admin_page_search_finds_only_the_editors_own_portal(hai_duong):
+    """A word in the province's, the district's and the commune's pages: the commune editor finds
+    only the commune's, in the admin's page search, the explorer's search (within the portal and
+    across the whole tree) and the page chooser's; a district administrator finds the district's
+    and the commune's; a superuser finds all three. Wagtail would also list the portal homes
+    above the editor (it lets them be explored, to navigate down)."""
+    portals = {
+        "province": hai_duong.province,
+        "district": hai_duong.district,
+        "commune": hai_duong.commune,
+    }
+    pages = {}
+    for level, portal in portals.items():
+        news = hai_duong.section(portal, "news").add_child(
+            instance=NewsPage(title=f"Lịch gieo cấy {portal.unit_name}", slug=f"gieo-cay-{level}")
+        )
+        # Homes are indexed by `update_index` after an import, news pages as they are saved.
+        portal.title = f"{portal.unit_name} gieo cấy"
+        index.insert_or_update_object(portal)
+        pages[level] = {portal.pk, news.pk}
+    commune_editor = member("xa", hai_duong.commune.editors_group)
+    district_admin = member("huyen", hai_duong.district.admins_group)
+    superuser = Client(HTTP_HOST=HOST)
+    superuser.force_login(
+        get_user_model().objects.create_superuser("quantri", "q@example.invalid", "x")
+    )
+
+    def found(client, url, **extra):
+        response = client.get(url, {"q": "gieo cấy", **extra})
+        assert response.status_code == 200
+        listed = {int(pk) for pk in re.findall(r"/admin/pages/(\d+)/edit/", response.text)}
+        listed |= {int(pk) for pk in re.findall(r'data-id="(\d+)"', response.text)}
+        return {level for level, pks in pages.items() if pks & listed}
+
+    commune = hai_duong.commune.pk
+    for url, extra in (
+        ("/admin/pages/search/", {}),
+        ("/admin/pages/search/results/", {}),
+        (f"/admin/pages/{commune}/", {}),
+        (f"/admin/pages/{commune}/", {"search_all": "1"}),
+        ("/admin/choose-page/search/", {}),
+    ):
+        assert found(commune_editor, url, **extra) == {"commune"}, url
+    assert found(district_admin, "/admin/pages/search/") == {"district", "commune"}
+    province_admin = member("tinh", hai_duong.province.admins_group)
+    for everyone in (province_admin, superuser):
+        assert found(everyone, "/admin/pages/search/") == {"province", "district", "commune"}
