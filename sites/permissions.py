@@ -45,21 +45,34 @@ from rest_framework.authentication import SessionAuthentication
 from two_factor.views import LoginView
 from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
 from wagtail.admin.views import chooser
 from wagtail.admin.views.generic import CopyView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.views.pages.listing import GenericPageFilterSet
 from wagtail.admin.views.pages.search import SearchView
 from wagtail.admin.viewsets.pages import PageViewSet
-from wagtail.models import Collection, GroupPagePermission, Page, Site, Task, Workflow
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Task,
+    TaskState,
+    Workflow,
+    WorkflowTask,
+)
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
+from wagtail.signals import task_submitted
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as user_views
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from sites.models import PortalPage
+from sites.portal_tree import ancestor_paths, subtree_q
 
 # --- Reach: the part of the tree a user works on -------------------------------------------------
 
@@ -428,6 +441,99 @@ class PortalUserViewSet(user_views.UserViewSet):
 
     def get_form_class(self, for_update=False):
         return PortalUserEditForm if for_update else PortalUserCreationForm
+
+
+# --- Moderation: who approves a portal's submissions --------------------------------------------
+
+
+def approving_groups(portal_groups: list[tuple[int | None, int | None]]) -> list[int]:
+    """The groups whose members approve or reject a portal's submissions, given the
+    (moderators' group, administrators' group) of each portal of its chain: the moderators and
+    administrators of the portal and of every portal above it, never of a portal beside it.
+    Provisioning gives them to the portal's `GroupApprovalTask`, so Wagtail's own workflow
+    checks (actions, editing during moderation, "awaiting your review") follow the tree as page
+    permissions do; at most two groups per level, whatever the number of portals."""
+    return [group for pair in portal_groups for group in pair if group]
+
+
+def approving_groups_of(portals) -> dict[int, list[int]]:
+    """`approving_groups` of each existing portal (one query for all of them)."""
+    prefixes = {prefix for portal in portals for prefix in ancestor_paths(portal.path)}
+    pairs = {
+        path: (moderators, admins)
+        for path, moderators, admins in PortalPage.objects.filter(path__in=prefixes).values_list(
+            "path", "moderators_group_id", "admins_group_id"
+        )
+    }
+    return {
+        portal.pk: approving_groups(
+            [pairs[prefix] for prefix in ancestor_paths(portal.path) if prefix in pairs]
+        )
+        for portal in portals
+    }
+
+
+def sync_approving_groups(portal: PortalPage) -> None:
+    """After `portal` moved in the tree: the approval tasks of its portals and of those below it
+    are approved by their new chain (a district's moderators no longer approve a commune that
+    left the district). Only the portals' role groups are replaced; any other group an
+    administrator gave a task stays."""
+    portals = list(PortalPage.objects.filter(subtree_q(portal)).only("pk", "path"))
+    wanted = approving_groups_of(portals)
+    tasks = list(
+        WorkflowTask.objects.filter(
+            workflow__workflow_pages__page__in=list(wanted),
+            task__in=GroupApprovalTask.objects.all(),
+        ).values_list("task_id", "workflow__workflow_pages__page_id")
+    )
+    through = GroupApprovalTask.groups.through
+    through.objects.filter(
+        Q(group__in=PortalPage.objects.values("moderators_group"))
+        | Q(group__in=PortalPage.objects.values("admins_group")),
+        groupapprovaltask__in=[task for task, _page in tasks],
+    ).delete()
+    through.objects.bulk_create(
+        {
+            (task, group): through(groupapprovaltask_id=task, group_id=group)
+            for task, page in tasks
+            for group in wanted[page]
+        }.values()
+    )
+
+
+class PortalModeratorsNotifier(GroupApprovalTaskStateSubmissionEmailNotifier):
+    """A submission is emailed to the moderators of the page's own portal (or, when it has none
+    yet, of the nearest portal above that has): those above may approve it too, but a province's
+    moderators are not emailed every commune's submissions. Superusers as Wagtail does."""
+
+    def get_recipient_users(self, task_state, **kwargs):
+        recipients = super().get_recipient_users(task_state, **kwargs)
+        page = task_state.workflow_state.content_object
+        if not isinstance(page, Page):
+            return recipients
+        nearest = (
+            PortalPage.objects.filter(
+                path__in=ancestor_paths(page.path),
+                moderators_group__in=task_state.task.specific.groups.all(),
+                moderators_group__user__is_active=True,
+            )
+            .order_by("-depth")
+            .values_list("moderators_group_id", flat=True)
+            .first()
+        )
+        if nearest is None:
+            return recipients
+        return recipients.filter(Q(is_superuser=True) | Q(groups=nearest)).distinct()
+
+
+def register_moderation_notifier() -> None:
+    """In place of Wagtail's group approval notifier (same `dispatch_uid`, whichever app's
+    `ready()` runs first)."""
+    uid = "group_approval_task_submitted_email_notification"
+    task_submitted.disconnect(sender=TaskState, dispatch_uid=uid)
+    task_submitted.connect(
+        PortalModeratorsNotifier(), sender=TaskState, dispatch_uid=uid, weak=False
+    )
 
 
 # --- Landing after sign-in -----------------------------------------------------------------------

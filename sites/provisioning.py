@@ -11,7 +11,8 @@ batch (so that the whole country's 10,800 portals take seconds, not hours):
   its home page (so they cascade to everything below it, and to the portals below it), and
   collection permissions on its collection; administrators also manage users (fenced to their
   portals by sites.permissions);
-* its moderation workflow: editors submit, the portal's moderators approve;
+* its moderation workflow: editors submit; the moderators and administrators of the portal and of
+  the portals above it approve (sites.permissions.approving_groups);
 * its level's blueprint sections (fixtures/blueprints.json, editable as snippets).
 """
 
@@ -52,6 +53,7 @@ from sites.bulk_tree import (
 )
 from sites.hosts import english_unit_name, portal_hostname, strip_unit_type
 from sites.models import PortalPage, SectionBlueprint
+from sites.permissions import approving_groups, approving_groups_of
 from sites.routing import invalidate_site_roots
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -328,7 +330,21 @@ def provision_portals(
 
 
 def _provision_workflows(specs: list[PortalSpec], groups) -> None:
-    """One workflow per portal: a group approval task for the portal's moderators."""
+    """One workflow per portal: a group approval task for the portal's moderators and
+    administrators and those of the portals above it (sites.permissions.approving_groups), read
+    in one query for the batch's existing parents."""
+    above = approving_groups_of([s.parent for s in specs if isinstance(s.parent, PortalPage)])
+    approvers: dict[int, list[int]] = {}
+    for spec in specs:
+        parent = spec.parent
+        if parent is None:
+            inherited = []
+        elif isinstance(parent, PortalSpec):
+            inherited = approvers[id(parent)]
+        else:
+            inherited = above[parent.pk]
+        own = (groups[(id(spec), MODERATORS_ROLE)].pk, groups[(id(spec), ADMINS_ROLE)].pk)
+        approvers[id(spec)] = inherited + approving_groups([own])
     task_type = ContentType.objects.get_for_model(GroupApprovalTask)
     workflows = [
         Workflow(name=f"Kiểm duyệt – {spec.unit_name} ({spec.unit_code})", active=True)
@@ -350,8 +366,9 @@ def _provision_workflows(specs: list[PortalSpec], groups) -> None:
         GroupApprovalTask.groups.through,
         ("groupapprovaltask", "group"),
         [
-            (task.pk, groups[(id(spec), MODERATORS_ROLE)].pk)
+            (task.pk, group)
             for spec, task in zip(specs, approval_tasks, strict=True)
+            for group in approvers[id(spec)]
         ],
     )
     insert_values(

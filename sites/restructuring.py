@@ -16,8 +16,8 @@ What a merge of portal S into portal T does:
   already taken in T gets a number (`-2`), in the page and its revisions. A section of S with no
   match in T moves whole under T's home; an emptied section with text of its own is kept as a
   sub-section of T's section; an empty one is removed, as is S's home page;
-* S's editors and moderators join T's groups; T's moderators join the approval task of S's
-  workflow, so moderation started before the merge can be finished;
+* S's editors and moderators join T's groups; T's approvers (sites.permissions.approving_groups)
+  join the approval task of S's workflow, so moderation started before the merge can be finished;
 * S's images and documents go to T's collection; chosen settings fields are kept on T;
 * sharing follows: chosen audiences, hidden/pinned choices and proposals naming S name T;
 * every URL of S redirects: S's hostname is retired (sites.retired_hosts) with one redirect per
@@ -60,6 +60,7 @@ from cms import page_cache
 from cms.models import AudienceTarget, InheritedItemChoice, Proposal, SectionPage
 from sites.hosts import nfc, portal_slug
 from sites.models import PortalPage, RetiredHost, SectionBlueprint
+from sites.permissions import approving_groups_of, sync_approving_groups
 from sites.portal_settings import PortalSettingsFields
 from sites.provisioning import PortalSpec, provision_portals
 from sites.routing import invalidate_site_roots
@@ -1063,9 +1064,9 @@ def _apply_merge(merge: Merge, done: Counter, removals: dict[int, tuple[str, int
             User.groups.through.objects.get_or_create(user_id=user_id, group_id=roles[role])
             done["users_joined"] += 1
     workflows = WorkflowPage.objects.filter(page=source).values_list("workflow_id", flat=True)
-    if target.moderators_group_id:
-        for task in GroupApprovalTask.objects.filter(workflow_tasks__workflow_id__in=workflows):
-            task.groups.add(target.moderators_group_id)
+    target_approvers = approving_groups_of([target])[target.pk]
+    for task in GroupApprovalTask.objects.filter(workflow_tasks__workflow_id__in=workflows):
+        task.groups.add(*target_approvers)
     if source.collection_id and target.collection_id:
         get_image_model().objects.filter(collection_id=source.collection_id).update(
             collection_id=target.collection_id
@@ -1126,6 +1127,7 @@ def _apply_portal_move(move: PortalMove, done: Counter) -> None:
             old, Page.objects.get(pk=portal_id), RetiredHost.Reason.MOVED, site.site_name, done
         )
     portal = PortalPage.objects.get(pk=portal.pk)
+    sync_approving_groups(portal)
     parent_portal = PortalPage.objects.get(pk=parent.pk)
     if portal.collection_id and parent_portal.collection_id:
         Collection.objects.get(pk=portal.collection_id).move(

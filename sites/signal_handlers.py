@@ -12,8 +12,10 @@ from sites.url_path_index import ensure_url_path_index
 
 def register() -> None:
     from sites import audit_log
+    from sites.permissions import register_moderation_notifier
 
     audit_log.register()
+    register_moderation_notifier()
     post_migrate.connect(
         ensure_url_path_index,
         sender=apps.get_app_config("wagtailcore"),

@@ -1,5 +1,7 @@
 """How a portal is born: one function for the admin, the command and the importer."""
 
+from importlib import import_module
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
@@ -33,10 +35,13 @@ def _assert_fully_provisioned(portal: PortalPage, parent: PortalPage, host: str)
     assert portal.editors_group.collection_permissions.filter(
         collection=portal.collection, permission__codename="add_image"
     ).exists()
-    # moderation workflow: the portal's moderators approve
+    # moderation workflow: the moderators and administrators of the portal and of those above
     workflow = WorkflowPage.objects.get(page=portal).workflow
     task = workflow.tasks.get().specific
-    assert list(task.groups.all()) == [portal.moderators_group]
+    chain = PortalPage.objects.get(pk=portal.pk).portal_chain
+    assert set(task.groups.all()) == {
+        group for above in chain for group in (above.moderators_group, above.admins_group)
+    }
     # blueprint sections
     assert set(SectionPage.objects.child_of(portal).values_list("kind", flat=True)) == set(
         SectionBlueprint.objects.filter(level_id=portal.level_id).values_list("kind", flat=True)
@@ -96,3 +101,22 @@ def test_district_moderators_manage_the_communes_below(hai_duong):
     assert commune_news.permissions_for_user(user).can_publish()
     assert not hai_duong.section(hai_duong.province, "news").permissions_for_user(user).can_edit()
     assert Permission.objects.filter(group=hai_duong.district.moderators_group).exists()
+
+
+def test_migration_gives_portals_provisioned_earlier_the_approvers_above_them(hai_duong):
+    """Portals provisioned when only their own moderators approved get the same approvers as new
+    ones (migration portals 0006)."""
+    from django.apps import apps
+
+    migration = import_module("migrations.portals.0006_approving_groups")
+    task = WorkflowPage.objects.get(page=hai_duong.commune).workflow.tasks.get().specific
+    task.groups.set([hai_duong.commune.moderators_group])
+    migration.add_approving_groups(apps, None)
+    assert set(task.groups.all()) == {
+        hai_duong.commune.moderators_group,
+        hai_duong.commune.admins_group,
+        hai_duong.district.moderators_group,
+        hai_duong.district.admins_group,
+        hai_duong.province.moderators_group,
+        hai_duong.province.admins_group,
+    }
