@@ -1,6 +1,6 @@
 """In-process measurements of one scratch database (run by bench/run.py with DATABASE_URL set).
 
-Usage: python bench/measure.py setup-1 | setup-220 | setup-country | article | measure
+Usage: python bench/measure.py setup-1 | setup-220 | setup-country | article | measure | admin
 Prints one JSON object on its last line.
 """
 
@@ -128,21 +128,41 @@ def measure() -> dict:
 
     result["get_url_us"] = median_ms(url_of_page, 2000) * 1000
 
-    # A commune editor in the admin: the page explorer of their portal and the page chooser.
+    result.update(admin_times(portal, host))
+    result.update(publish_times(portal.portal_chain[0]))
+    result["host"] = host
+    result["article_path"] = article_path
+    return result
+
+
+# A commune editor in the admin: the explorer of their portal, the choosers, the page searches.
+ADMIN_VIEWS = (
+    ("explorer", "/admin/pages/{portal}/"),
+    ("chooser", "/admin/choose-page/{portal}/"),
+    ("chooser_search", "/admin/choose-page/search/?q=tin"),
+    ("page_search", "/admin/pages/search/?q=tin"),
+    ("image_chooser", "/admin/images/chooser/"),
+    ("document_chooser", "/admin/documents/chooser/"),
+)
+
+
+def admin_times(portal, host: str, repeat: int = 15) -> dict:
+    """Median ms and SQL statements of each admin view for an editor of `portal`."""
+    from django.conf import settings
+
     user, _ = get_user_model().objects.get_or_create(username="bench-editor")
     user.groups.add(portal.editors_group)
     editor = Client(HTTP_HOST=f"{host}:{settings.PORTALS_PORT}")
     editor.force_login(user)
-    for name, url in (
-        ("explorer", f"/admin/pages/{portal.pk}/"),
-        ("chooser", f"/admin/choose-page/{portal.pk}/"),
-    ):
+    result = {}
+    for name, template in ADMIN_VIEWS:
+        url = template.format(portal=portal.pk)
         response = editor.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        result[f"{name}_ms"] = median_ms(lambda url=url: editor.get(url), 5)
-    result.update(publish_times(portal.portal_chain[0]))
-    result["host"] = host
-    result["article_path"] = article_path
+        with CaptureQueriesContext(connection) as queries:
+            editor.get(url)
+        result[f"{name}_queries"] = len(queries)
+        result[f"{name}_ms"] = median_ms(lambda url=url: editor.get(url), repeat)
     return result
 
 
@@ -177,6 +197,11 @@ if __name__ == "__main__":
         output = setup(command.removeprefix("setup-"))
     elif command == "article":
         output = article()
+    elif command == "admin":
+        from wagtail.models import Site
+
+        portal = target_portal()
+        output = admin_times(portal, Site.objects.get(root_page=portal).hostname)
     else:
         output = measure()
     print(json.dumps(output))

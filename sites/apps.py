@@ -12,7 +12,9 @@ class PortalsConfig(AppConfig):
 
     def ready(self):
         from sites import signal_handlers
+        from sites.portal_tree import register_tree_lookups
 
+        register_tree_lookups()
         signal_handlers.register()
 
 

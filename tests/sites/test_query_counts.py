@@ -84,3 +84,29 @@ def test_an_article_and_a_portal_home_stay_within_their_sql_budget(hai_duong):
     assert _queries_for(hai_duong.commune, "/tin-tuc/bai-viet-thu/") <= 7
     assert _queries_for(hai_duong.commune, "/") <= 10
     assert _queries_for(hai_duong.commune, "/tin-tuc/") <= 10
+
+
+def test_pages_below_a_node_are_read_through_the_path_index(hai_duong):
+    """Wagtail's and treebeard's "below this page" filter (`path__startswith`) finds the same
+    pages as a LIKE, and on SQLite reads them through the path's index instead of scanning every
+    page of every portal (sites.portal_tree.TreePathStartsWith)."""
+    from wagtail.models import Collection, Page
+
+    district = hai_duong.district
+    below = Page.objects.filter(path__startswith=district.path)
+    like = Page.objects.extra(where=["path LIKE %s"], params=[district.path + "%"])
+    assert set(below.values_list("pk", flat=True)) == set(like.values_list("pk", flat=True))
+    assert below.count() > 19 * 2  # its communes and their sections
+    assert Page.objects.exclude(path__startswith=district.path).count() == (
+        Page.objects.count() - below.count()
+    )
+    assert set(district.collection.get_descendants(inclusive=True)) == set(
+        Collection.objects.extra(where=["path LIKE %s"], params=[district.collection.path + "%"])
+    )
+    if connection.vendor == "sqlite":
+        sql, params = below.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+        assert "SCAN" not in plan, plan
