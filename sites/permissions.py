@@ -211,7 +211,9 @@ def fence_queryset(queryset: QuerySet, user) -> QuerySet:
     model = queryset.model
     paths = reach_paths(user)
     if issubclass(model, get_user_model()):
-        return queryset.filter(pk__in=users_visible_to(user).values("pk"))
+        # The people of the user's portals, whatever Wagtail's own choice was ("everyone who owns
+        # or edited a page"): that one reads every page or log entry of the install.
+        return users_visible_to(user).order_by(*queryset.query.order_by)
     if issubclass(model, Group):
         return queryset.filter(pk__in=_portal_groups(paths).values("pk"))
     if issubclass(model, Site):

@@ -196,6 +196,17 @@ def url_parts_for(url_path: str, request=None):
     return (root.site_id, root.root_url, page_path)
 
 
+def find_site(request) -> Site | None:
+    """`Site.find_for_request`, from the index when the request's host is a site's own: no query
+    (Wagtail's own lookup reads every site, since its "this host or the default site" filter
+    has no index to use)."""
+    if request is not None and not hasattr(request, "_wagtail_site"):
+        site = site_roots.site_for_request(request)
+        if site is not None:
+            request._wagtail_site = site
+    return Site.find_for_request(request)
+
+
 def page_url(page, request=None, current_site=None) -> str | None:
     """A page's URL: local when it lives on the request's site, full otherwise.
 
@@ -206,7 +217,7 @@ def page_url(page, request=None, current_site=None) -> str | None:
         return None
     site_id, root_url, page_path = url_parts
     if current_site is None and request is not None:
-        current_site = Site.find_for_request(request)
+        current_site = find_site(request)
     if current_site is not None and current_site.pk == site_id:
         return page_path
     return root_url + page_path

@@ -119,17 +119,16 @@ def _site_portal_chain(request) -> list:
     """The portal chain of the request's site, for views that are not pages (404, feeds, …)."""
     if request is None:
         return []
-    from wagtail.models import Site
-
     from sites.models import PortalPage
     from sites.portal_tree import portal_chain_for
+    from sites.routing import find_site
 
     cached = getattr(request, "_portal_site_chain", None)
     if cached is not None:
         return cached
     chain: list = []
     try:
-        site = Site.find_for_request(request)
+        site = find_site(request)
     except Exception:  # noqa: BLE001 - a broken host must still get an error page
         site = None
     if site is not None:
