@@ -7,6 +7,7 @@ and no cost that grows with the number of portals.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -52,12 +53,14 @@ def portal_chain_for(page: Page) -> list[PortalPage]:
     cached = getattr(page, "_portal_chain", None)
     if cached is not None:
         return cached
-    chain = list(
+    chain = sorted(
         PortalPage.objects.filter(path__in=ancestor_paths(page.path))
         # The logo and banner come with it: resolving a portal's settings
         # (sites.portal_settings) then needs no query of its own.
         .select_related("level", "logo", "banner")
-        .order_by("depth")
+        # Sorted here: Django's ORDER BY compiler costs more than sorting three rows.
+        .order_by(),
+        key=attrgetter("depth"),
     )
     page._portal_chain = chain
     return chain

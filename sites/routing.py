@@ -212,7 +212,12 @@ def page_url(page, request=None, current_site=None) -> str | None:
 
     Works for any page instance, specific or not, from its url_path alone.
     """
-    url_parts = url_parts_for(page.url_path, request)
+    return url_for_url_path(page.url_path, request, current_site)
+
+
+def url_for_url_path(url_path: str, request=None, current_site=None) -> str | None:
+    """The URL of the page at `url_path` (see `page_url`)."""
+    url_parts = url_parts_for(url_path, request)
     if url_parts is None or url_parts[1] is None and url_parts[2] is None:
         return None
     site_id, root_url, page_path = url_parts

@@ -17,8 +17,14 @@ from wagtail import views as wagtail_views
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
-from sites.portal_tree import ancestor_paths
+from sites.portal_tree import portal_chain_for
 from sites.routing import site_roots, url_path_prefixes
+
+# What the route's pages are read for: finding the route (url_path, depth, path, type), view
+# restrictions (alias_of) and the breadcrumbs (title, in every language). The page served is read
+# whole, as its specific row; the wide rest of the ancestors' rows (SEO fields, locks, revisions,
+# in every language) cost more to build than to query.
+_ROUTE_FIELDS = ("id", "path", "depth", "url_path", "content_type", "alias_of", "title", "live")
 
 
 def serve(request, path):
@@ -36,7 +42,10 @@ def _route(request, root_url_path: str, path: str):
     """Wagtail's RouteResult for `path` below the site root at `root_url_path`, or None (404)."""
     components = [component for component in path.split("/") if component]
     wanted = url_path_prefixes(root_url_path + "".join(f"{c}/" for c in components))
-    by_url_path = {page.url_path: page for page in Page.objects.filter(url_path__in=wanted)}
+    by_url_path = {
+        page.url_path: page
+        for page in Page.objects.filter(url_path__in=wanted).order_by().only(*_ROUTE_FIELDS)
+    }
     ancestors = [by_url_path[url_path] for url_path in wanted if url_path in by_url_path]
     root_depth = root_url_path.count("/")  # "/" is the tree root, at depth 1
     route = [page for page in ancestors if page.depth >= root_depth]
@@ -53,13 +62,7 @@ def _route(request, root_url_path: str, path: str):
 
 
 def _finish(request, page: Page, rest: list[str], ancestors: list[Page]):
-    from sites.models import PortalPage
-
-    chain = list(
-        PortalPage.objects.filter(path__in=ancestor_paths(page.path))
-        .select_related("level", "logo", "banner")
-        .order_by("depth")
-    )
+    chain = portal_chain_for(page)
     if chain and chain[-1].pk == page.pk:
         specific = chain[-1]
     else:
@@ -67,7 +70,9 @@ def _finish(request, page: Page, rest: list[str], ancestors: list[Page]):
         if model is None:
             return None
         related = getattr(model, "serve_select_related", ())
-        specific = model.objects.select_related(*related).filter(pk=page.pk).first()
+        # Unordered: `.first()` would add an ORDER BY, costly to compile over a wide row.
+        rows = model.objects.select_related(*related).filter(pk=page.pk).order_by()[:1]
+        specific = next(iter(rows), None)
         if specific is None:
             return None
     specific._portal_chain = chain
