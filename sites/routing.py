@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import threading
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http.request import split_domain_port
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Site, SiteRootPath
 
@@ -40,6 +42,10 @@ class SiteRootIndex:
         self._site_fields: dict[str, tuple] = {}
         # Hostnames of merged, moved or retired portals -> their site id (sites.retired_hosts).
         self._retired: dict[str, int] = {}
+        # Whether this thread is serving a request and has checked the version during it: the
+        # callers without the request at hand (rich text links, `get_full_url`, …) then need
+        # no cache round trip each (an article built ~20).
+        self._request_state = threading.local()
 
     @property
     def version(self) -> str | None:
@@ -99,6 +105,10 @@ class SiteRootIndex:
         it together with its own keys, in one round trip)."""
         if request is not None and getattr(request, "_portals_site_roots_checked", False):
             return
+        state = self._request_state
+        in_request = getattr(state, "in_request", False)
+        if version is None and in_request and state.checked:
+            return
         if version is None:
             version = cache.get(VERSION_KEY)
         if version is None:
@@ -111,6 +121,17 @@ class SiteRootIndex:
                 self._version = version
         if request is not None:
             request._portals_site_roots_checked = True
+        if in_request:
+            state.checked = True
+
+    def request_started(self, **kwargs) -> None:
+        """Signal receivers: the version is checked once per request, by its first caller."""
+        self._request_state.in_request = True
+        self._request_state.checked = False
+
+    def request_finished(self, **kwargs) -> None:
+        self._request_state.in_request = False
+        self._request_state.checked = False
 
     def site_for_hostname(self, hostname: str) -> tuple[int, str] | None:
         """(site id, root url_path) of the site served on `hostname` (no port), if any."""
@@ -187,13 +208,28 @@ def url_parts_for(url_path: str, request=None):
     root = site_roots.root_for_url_path(url_path, request)
     if root is None:
         return None
-    try:
-        page_path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
-    except NoReverseMatch:
+    page_path = _serve_path(
+        url_path[len(root.root_path) :], get_language(), get_script_prefix(), get_urlconf()
+    )
+    if page_path is None:
         return (root.site_id, None, None)
+    return (root.site_id, root.root_url, page_path)
+
+
+@lru_cache(maxsize=20_000)
+def _serve_path(relative: str, language, script_prefix: str, urlconf) -> str | None:
+    """The path of the serve view for a page path relative to its site root.
+
+    `reverse` costs ~0.05 ms and a page builds dozens of URLs; its answer depends only on the
+    arguments (the language for i18n_patterns' prefix, the script prefix, the URLconf), so it is
+    remembered: nothing in it can go stale, and a page moved or renamed has a new url_path."""
+    try:
+        page_path = reverse("wagtail_serve", args=(relative,))
+    except NoReverseMatch:
+        return None
     if not WAGTAIL_APPEND_SLASH and page_path != "/":
         page_path = page_path.rstrip("/")
-    return (root.site_id, root.root_url, page_path)
+    return page_path
 
 
 def find_site(request) -> Site | None:
@@ -231,3 +267,4 @@ def url_for_url_path(url_path: str, request=None, current_site=None) -> str | No
 def invalidate_site_roots(**kwargs) -> None:
     """Signal receiver: a site or a site root's url_path changed somewhere."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    site_roots._request_state.checked = False  # this request's next URL sees the change

@@ -2,11 +2,12 @@
 index, the portal of each audit log entry (sites.audit_log)."""
 
 from django.apps import apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.models import Site
 from wagtail.signals import page_slug_changed, post_page_move
 
-from sites.routing import invalidate_site_roots
+from sites.routing import invalidate_site_roots, site_roots
 from sites.url_path_index import ensure_url_path_index
 
 
@@ -25,3 +26,5 @@ def register() -> None:
     post_delete.connect(invalidate_site_roots, sender=Site, dispatch_uid="portals-site-deleted")
     page_slug_changed.connect(invalidate_site_roots, dispatch_uid="portals-slug-changed")
     post_page_move.connect(invalidate_site_roots, dispatch_uid="portals-page-moved")
+    request_started.connect(site_roots.request_started, dispatch_uid="portals-site-roots-started")
+    request_finished.connect(site_roots.request_finished, dispatch_uid="portals-site-roots-done")
