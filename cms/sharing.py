@@ -126,7 +126,10 @@ def is_shown_on(item: ShareablePage, portal: PortalPage) -> bool:
 # --- Where an item opens on a portal ---------------------------------------------------------
 
 
-_SECTION_TEXT_FIELDS = ("intro", "body", "summary", "seo_title", "search_description")
+_SECTION_NAV_FIELDS = (
+    *("id", "path", "depth", "numchild", "url_path", "content_type", "live", "show_in_menus"),
+    *("title", "kind", "owner_portal", "section_kind"),
+)
 
 
 def top_level_sections(portal: PortalPage, request=None) -> list[ShareablePage]:
@@ -141,10 +144,10 @@ def top_level_sections(portal: PortalPage, request=None) -> list[ShareablePage]:
     sections = sorted(
         SectionPage.objects.live()
         .filter(children_q(portal))
-        # Read for the navigation and for URLs: their texts (in every language) are left out, as
-        # building stream fields costs more than the query; sorted here, as compiling an ORDER
-        # BY over the wide row costs more than sorting nine sections.
-        .defer(*_SECTION_TEXT_FIELDS)
+        # Read for the navigation and for URLs: the rest of the wide row (texts and SEO fields in
+        # every language, stream fields) costs more to build than the query; anything else is
+        # still read on use. Sorted here, as compiling an ORDER BY costs more than sorting nine.
+        .only(*_SECTION_NAV_FIELDS)
         .order_by(),
         key=attrgetter("path"),
     )
