@@ -4,17 +4,19 @@ Builds scratch databases (SQLite files in a temporary folder, or databases on th
 server of BENCH_DATABASE_URL) that it removes at the end, never the developer's db.sqlite3. Per
 size: the country import time, a commune article (15 links in its body) and the portal home
 rendered uncached (median ms, SQL statements), `get_url`, a commune editor's page explorer and
-page chooser, then gunicorn with production settings on 127.0.0.1 (2 workers): uncached and
-cached article req/s, a whitenoise static file's req/s, worker memory. The stock one-site Wagtail
-reference (bench/stock/) serves the same article for the last ratio. Load comes from `wrk`.
+page chooser. Then gunicorn with production settings on 127.0.0.1 (2 workers per server, one
+server per size uncached and one cached, and the stock one-site Wagtail reference of bench/stock/
+serving the same article), loaded by `wrk` in interleaved rounds: uncached and cached article
+req/s, a whitenoise static file's req/s, worker memory.
 
 Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per
-load run, default 5), BENCH_SIZES (default "1,220,country"), BENCH_REDIS_URL (the shared cache
-gunicorn uses, as in production; default redis://127.0.0.1:6379/15, keys under a prefix of this
-run, removed at the end), BENCH_REFORM (0 skips the reform replay: apply_reform on Hải Dương and
-on the biggest 3-level province, BENCH_REFORM_PROVINCES="haiduong,biggest"), BENCH_LOAD (0 skips
-the gunicorn load runs: the in-process figures only, e.g. the admin's for a commune editor),
-BENCH_STOCK (0 skips the stock Wagtail reference).
+load run, default 5), BENCH_ROUNDS (rounds of load runs, medians reported; default 3),
+BENCH_SIZES (default "1,220,country"), BENCH_REDIS_URL (the shared cache gunicorn uses, as in
+production; default redis://127.0.0.1:6379/15, keys under a prefix of this run, removed at the
+end), BENCH_REFORM (0 skips the reform replay: apply_reform on Hải Dương and on the biggest
+3-level province, BENCH_REFORM_PROVINCES="haiduong,biggest"), BENCH_LOAD (0 skips the gunicorn
+load runs: the in-process figures only, e.g. the admin's for a commune editor), BENCH_STOCK (0
+skips the stock Wagtail reference).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SIZES = os.environ.get("BENCH_SIZES", "1,220,country").split(",")
 PG_SERVER = os.environ.get("BENCH_DATABASE_URL", "")
 PORT_IN_URLS = "8000"
@@ -250,7 +254,7 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def bench_size(scratch: Scratch, size: str, static_root: Path) -> dict:
+def bench_size(scratch: Scratch, size: str) -> dict:
     say(f"== {size} portal(s): import")
     url = scratch.copy("template", f"size_{size}")
     env = env_for(url)
@@ -260,29 +264,59 @@ def bench_size(scratch: Scratch, size: str, static_root: Path) -> dict:
     result.update(
         run_json(["bench/measure.py", "measure"], {**env, "PORTALS_PAGE_CACHE_SECONDS": "0"})
     )
-    host = f"{result['host']}:{PORT_IN_URLS}"
-    path = result["article_path"]
-    if not LOAD:
-        return result
-    for label, cache_seconds in (("uncached", 0), ("cached", 3600)):
-        say(f"== {size}: gunicorn, {label} article")
-        server = Gunicorn(production_env(url, static_root, cache_seconds))
-        try:
-            server.wait(host, path)
-            for _ in range(20):  # warm every worker (and its cache)
-                http_status(server.port, host, path)
-            result[f"{label}_article"] = wrk(server.port, host, path)
-            if label == "cached":
-                result["static_file"] = wrk(
-                    server.port, host, "/static/themes/default/css/portal.css"
-                )
-            result[f"{label}_worker_mb"] = server.worker_memory_mb()
-        finally:
-            server.stop()
+    result["database_url"] = url
     return result
 
 
-def bench_stock(scratch: Scratch) -> dict:
+def load_runs(results: dict[str, dict], stock_env: dict | None, static_root: Path) -> dict:
+    """Every gunicorn figure, measured in ROUNDS interleaved rounds (each round loads every
+    server once, in turn) and reported as medians: the ratios then compare runs made under the
+    same load of the machine, not runs minutes apart. Returns the stock reference's figures."""
+    targets = []  # (label, size or None, server, host, path)
+    try:
+        for size, result in results.items():
+            host = f"{result['host']}:{PORT_IN_URLS}"
+            path = result["article_path"]
+            for label, cache_seconds in (("uncached", 0), ("cached", 3600)):
+                server = Gunicorn(
+                    production_env(result["database_url"], static_root, cache_seconds)
+                )
+                targets.append((f"{label}_article", size, server, host, path))
+                if label == "cached":
+                    static = "/static/themes/default/css/portal.css"
+                    targets.append(("static_file", size, server, host, static))
+        if stock_env is not None:
+            server = Gunicorn(stock_env, app="bench.stock.wsgi")
+            targets.append(("article", None, server, "stock.localhost", stock_env["STOCK_PATH"]))
+        for _label, _size, server, host, path in targets:
+            server.wait(host, path)
+            for _ in range(20):  # warm every worker (and its cache)
+                http_status(server.port, host, path)
+        runs: dict[tuple, list[dict]] = {}
+        for number in range(ROUNDS):
+            say(f"== load round {number + 1} of {ROUNDS}")
+            for label, size, server, host, path in targets:
+                runs.setdefault((label, size), []).append(wrk(server.port, host, path))
+        stock = {}
+        for (label, size), measured in runs.items():
+            (results[size] if size else stock)[label] = {
+                "rps": statistics.median(run["rps"] for run in measured),
+                "p50_ms": statistics.median(run["p50_ms"] for run in measured),
+                "p99_ms": statistics.median(run["p99_ms"] for run in measured),
+                "errors": sum(run["errors"] for run in measured),
+                "rounds": [run["rps"] for run in measured],
+            }
+        for label, size, server, _host, _path in targets:
+            if size and label != "static_file":
+                results[size][f"{label.split('_')[0]}_worker_mb"] = server.worker_memory_mb()
+        return stock
+    finally:
+        for _label, _size, server, _host, _path in targets:
+            if server.process.poll() is None:
+                server.stop()
+
+
+def build_stock(scratch: Scratch) -> dict:
     say("== stock one-site Wagtail reference")
     url = scratch.create("stock")
     env = {
@@ -306,13 +340,7 @@ def bench_stock(scratch: Scratch) -> dict:
         capture_output=True,
         text=True,
     )
-    path = setup.stdout.strip().splitlines()[-1]
-    server = Gunicorn(env, app="bench.stock.wsgi")
-    try:
-        server.wait("stock.localhost", path)
-        return {"article": wrk(server.port, "stock.localhost", path)}
-    finally:
-        server.stop()
+    return {**env, "STOCK_PATH": setup.stdout.strip().splitlines()[-1]}
 
 
 def bench_reform(scratch: Scratch) -> dict:
@@ -403,7 +431,10 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
     ]
     rows = [row for row in rows if all(measured(row[1], results[size]) for size in sizes)]
     database = "PostgreSQL" if PG_SERVER else "SQLite"
-    print(f"\nPortal benchmark on {database} ({SECONDS} s per load run, wrk -t2 -c8)")
+    print(
+        f"\nPortal benchmark on {database} (medians of {ROUNDS} interleaved load runs of"
+        f" {SECONDS} s, wrk -t2 -c8)"
+    )
     header = f"{'':40}" + "".join(f"{s + ' portals':>22}" for s in sizes)
     print(header)
     for label, value, with_ratio in rows:
@@ -500,8 +531,12 @@ def main() -> None:
             check=True,
             timeout=600,
         )
-        results = {size: bench_size(scratch, size, static_root) for size in SIZES}
-        stock = bench_stock(scratch) if os.environ.get("BENCH_STOCK", "1") == "1" else None
+        results = {size: bench_size(scratch, size) for size in SIZES}
+        stock = None
+        if LOAD:
+            with_stock = os.environ.get("BENCH_STOCK", "1") == "1"
+            stock_env = build_stock(scratch) if with_stock else None
+            stock = load_runs(results, stock_env, static_root) or None
         reform = bench_reform(scratch) if os.environ.get("BENCH_REFORM", "1") == "1" else {}
         with open(scratch.folder.parent / "portals-bench-last.json", "w") as out:
             json.dump({"results": results, "stock": stock, "reform": reform}, out, indent=1)
