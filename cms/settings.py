@@ -177,12 +177,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the server read while an import writes; a busy timeout avoids "database is locked".
+    # Connections persist like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one reads the whole
+    # schema again, ~2 ms, a fifth of an uncached page.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
