@@ -25,14 +25,14 @@ import enum
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -209,6 +209,15 @@ def path_in(path: str, language: str) -> str:
     Works for every view under i18n_patterns (pages, routes of routable pages, inherited items),
     by resolving the path and reversing it with the other language's prefix: no query.
     """
+    return _translated_path(
+        path, language, translation.get_language(), get_urlconf(), get_script_prefix()
+    )
+
+
+@lru_cache(maxsize=10_000)
+def _translated_path(path: str, language: str, active, urlconf, script_prefix: str) -> str:
+    # Resolving then reversing costs ~0.1 ms per language on every page; the answer depends only
+    # on the arguments (the active language decides how the path resolves), so it is remembered.
     return translate_url(path, language)
 
 
