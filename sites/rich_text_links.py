@@ -29,7 +29,9 @@ class PortalPageLinkHandler(PageLinkHandler):
         # The url_paths alone, not page instances: building 15 instances cost more than the query.
         ids = [str(attrs.get("id")) for attrs in attrs_list]
         wanted = [i for i in ids if i.isdigit()]
-        url_paths = dict(Page.objects.filter(id__in=wanted).values_list("id", "url_path"))
+        url_paths = dict(
+            Page.objects.filter(id__in=wanted).order_by().values_list("id", "url_path")
+        )
         links = []
         for page_id in ids:
             url_path = url_paths.get(int(page_id)) if page_id.isdigit() else None
