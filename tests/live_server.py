@@ -39,7 +39,9 @@ ADMIN_USER = "quantri"
 ADMIN_PASSWORD = "Mật-khẩu-kiểm-thử-2026"
 PROVINCE_HOST = "haiduong.localhost"
 
-SETUP = f"""
+# The province with its news item, image, document and admin account; SETUP prints their ids.
+# A test that needs more portals adds its own lines and prints its own ids.
+PROVINCE_SETUP = f"""
 import io, json
 from django.core.management import call_command
 from sites.reference_data import load_reference_data
@@ -66,9 +68,13 @@ document = get_document_model().objects.create(title="Kế hoạch 2026",
     file=SimpleUploadedFile("ke-hoach-2026.pdf", b"%PDF-1.4\\n%%EOF\\n"),
     collection=province.collection)
 get_user_model().objects.create_superuser({ADMIN_USER!r}, "q@haiduong.gov.vn", {ADMIN_PASSWORD!r})
-print(json.dumps({{"page": page.pk, "section": news.pk, "image": image.pk,
-                  "document": document.pk}}))
 """
+SETUP = (
+    PROVINCE_SETUP
+    + """print(json.dumps({"page": page.pk, "section": news.pk, "image": image.pk,
+                  "document": document.pk}))
+"""
+)
 
 
 # The demo of `make run`, news only on the showcase portals (cms.demo_loader.load_demo). Prints
@@ -352,6 +358,17 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "reports" / "browser"
+
+
+def screenshot_taker(prefix: str, folder: Path = SCREENSHOTS):
+    """`shot(page, step)` for a browser test: a picture of what the browser shows now, saved as
+    `<folder>/<prefix><step>.png` (CI keeps reports/ as artifacts)."""
+
+    def shot(page, step: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{prefix}{step}.png"))
+
+    return shot
 
 
 @contextmanager

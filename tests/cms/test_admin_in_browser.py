@@ -18,9 +18,9 @@ from tests.live_server import (
     ADMIN_USER,
     CHROMIUM,
     NEWS_TITLE,
-    SCREENSHOTS,
     chromium,
     live_server,
+    screenshot_taker,
 )
 
 pytestmark = [
@@ -50,9 +50,7 @@ def watch(page, problems: list[str]) -> None:
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
 
 
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"admin-csp-{name}.png"))
+shot = screenshot_taker("admin-csp-")
 
 
 def test_editor_journey_works_under_the_content_security_policy(tmp_path):

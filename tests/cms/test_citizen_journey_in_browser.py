@@ -13,7 +13,7 @@ import re
 import feedparser
 import pytest
 
-from tests.live_server import CHROMIUM, SCREENSHOTS, chromium
+from tests.live_server import CHROMIUM, chromium, screenshot_taker
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,9 +23,7 @@ pytestmark = [
 ]
 
 
-def shot(page, step: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"journey-citizen-{step}.png"), full_page=False)
+shot = screenshot_taker("journey-citizen-")
 
 
 def test_citizen_reads_province_district_commune_switches_language_searches_and_subscribes(

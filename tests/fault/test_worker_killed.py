@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.fuzz.harness import main_form_fields
-from tests.live_server import NEWS_TITLE, SETUP, HttpSession, live_server
+from tests.live_server import NEWS_TITLE, PROVINCE_SETUP, SETUP, HttpSession, live_server
 
 NEW_TITLE = "Tỉnh Hải Dương điều chỉnh kế hoạch năm 2026"
 
@@ -66,7 +66,7 @@ def publish_not_seen(server, session):
 # Two real communes of Cẩm Giàng; Cẩm Hưng, with a published article, is merged into Cẩm Hoàng.
 COMMUNE_NEWS = "Xã Cẩm Hưng tổ chức ngày hội đại đoàn kết"
 RESTRUCTURE_SETUP = (
-    SETUP.rsplit("print(json.dumps(", 1)[0]
+    PROVINCE_SETUP
     + f"""
 for name, code, parent in [("Huyện Cẩm Giàng", 295, "haiduong.localhost"),
                            ("Xã Cẩm Hưng", 10894, "camgiang.haiduong.localhost"),

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.live_server import CHROMIUM, SCREENSHOTS, chromium, live_server, sign_in
+from tests.live_server import CHROMIUM, chromium, live_server, screenshot_taker, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,9 +41,7 @@ print(json.dumps({{"commune": commune.pk, "news": news.pk}}))
 """
 
 
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"editor-{name}.png"))
+shot = screenshot_taker("editor-")
 
 
 def test_commune_editor_writes_and_submits_and_the_moderator_approves(tmp_path):

@@ -24,7 +24,7 @@ import pytest
 from django.conf import settings
 
 from cms.demo_loader import DEMO_PASSWORD
-from tests.live_server import CHROMIUM, chromium, copy_of, sign_in
+from tests.live_server import CHROMIUM, chromium, copy_of, screenshot_taker, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +33,6 @@ pytestmark = [
     ),
 ]
 
-SCREENSHOTS = settings.BASE_DIR / "reports" / "journeys"
 CAM_HUNG = "camhung.camgiang.haiduong.localhost"
 CAM_HOANG = "camhoang.camgiang.haiduong.localhost"
 CAM_VAN = "camvan.camgiang.haiduong.localhost"
@@ -41,9 +40,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+shot = screenshot_taker("", settings.BASE_DIR / "reports" / "journeys")
 
 
 def admin_page(browser, server, username: str):
