@@ -655,6 +655,28 @@ def plan_retire(portal: PortalPage, successor: PortalPage, mode: str = "redirect
     return plan
 
 
+def split_mapping(
+    parts: Iterable[str], find: Callable[[str], PortalPage] | None = None
+) -> dict[str, PortalPage]:
+    """The mapping of `plan_split` from its written form, one `KIND=HOST` or `#ID=HOST` per part
+    (the admin screen's lines, `split_portal --map`); `find` names a portal by its host
+    (default `find_portal`)."""
+    find = find or find_portal
+    mapping = {}
+    for part in parts:
+        if not part.strip():
+            continue
+        key, _sep, host = part.partition("=")
+        if not key.strip() or not host.strip():
+            raise RestructuringError(
+                _("Write each part as KIND=HOST or #ID=HOST: %(line)s") % {"line": part}
+            )
+        mapping[key.strip()] = find(host)
+    if not mapping:
+        raise RestructuringError(_("Say where each part goes."))
+    return mapping
+
+
 def plan_split(portal: PortalPage, mapping: dict[str, PortalPage]) -> Plan:
     """Move a portal's content to other portals by an explicit mapping: keys are section kinds
     (every page of that section) or page ids (`"#123"`); values the receiving portals. The portal

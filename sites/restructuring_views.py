@@ -158,18 +158,7 @@ class RestructuringForm(forms.Form):
                     self._portal(hosts[0]), self._portal(data["target"]), data["mode"] or "redirect"
                 )
             if operation == "split":
-                mapping = {}
-                for line in data["mapping"].splitlines():
-                    if not line.strip():
-                        continue
-                    key, _sep, host = line.partition("=")
-                    if not key.strip() or not host.strip():
-                        raise forms.ValidationError(
-                            _("Write each part as KIND=HOST or #ID=HOST: %(line)s") % {"line": line}
-                        )
-                    mapping[key.strip()] = self._portal(host)
-                if not mapping:
-                    raise forms.ValidationError(_("Say where each part goes."))
+                mapping = restructuring.split_mapping(data["mapping"].splitlines(), self._portal)
                 return restructuring.plan_split(self._portal(hosts[0]), mapping)
             if operation == "remove_level":
                 province = self._portal(hosts[0])

@@ -318,6 +318,8 @@ def test_commands_refuse_bad_input_with_a_message(hai_duong):
         )
     with pytest.raises(CommandError, match="không phải đơn vị kế thừa"):
         call_command("apply_reform", "--province", "30", "--successor", "10894=10930", "--dry-run")
+    with pytest.raises(CommandError, match="LOẠI=TÊN_MIỀN"):
+        call_command("split_portal", host_of(hai_duong.commune), "--map", "news", "--dry-run")
 
 
 # --- The admin screen --------------------------------------------------------------------------

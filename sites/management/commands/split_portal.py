@@ -1,9 +1,7 @@
 """`manage.py split_portal PORTAL --map KIND=HOST --map '#ID=HOST' …`."""
 
-from django.core.management.base import CommandError
-
 from sites.management.commands._restructuring import RestructuringCommand
-from sites.restructuring import find_portal, plan_split
+from sites.restructuring import find_portal, plan_split, split_mapping
 
 
 class Command(RestructuringCommand):
@@ -20,10 +18,4 @@ class Command(RestructuringCommand):
         )
 
     def plan(self, *, portal, mapping, **options):
-        chosen = {}
-        for item in mapping:
-            key, _sep, host = item.partition("=")
-            if not key or not host:
-                raise CommandError(f"--map takes KIND=HOST or #ID=HOST, not {item!r}.")
-            chosen[key] = find_portal(host)
-        return plan_split(find_portal(portal), chosen)
+        return plan_split(find_portal(portal), split_mapping(mapping))
