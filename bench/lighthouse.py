@@ -18,15 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.pop("DATABASE_URL", None)  # always a scratch SQLite database
+from project_django import ROOT, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django(scratch_sqlite=True)
 
 from tests.live_server import CHROMIUM, demo_server  # noqa: E402
 

@@ -8,19 +8,13 @@ the run of the 2025 reform (sites.restructuring). Prints one JSON object on its 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+from project_django import ROOT, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 UNITS = ROOT / "fixtures" / "units"
 NEWS_PER_PORTAL = 3

@@ -12,19 +12,11 @@ fonts-noto-cjk) or they show as boxes.
 from __future__ import annotations
 
 import io
-import os
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.pop("DATABASE_URL", None)  # always a scratch SQLite database
+from project_django import ROOT, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django(scratch_sqlite=True)
 
 from PIL import Image  # noqa: E402
 
