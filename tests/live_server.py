@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import psycopg
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -358,6 +359,12 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "reports" / "browser"
+# A test that needs Chromium: reported as skipped, never as passed, when it is missing.
+needs_browser = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
+)
+# The marks of a module of browser tests (`-m "not browser"` leaves them out).
+BROWSER_TESTS = [pytest.mark.browser, needs_browser]
 
 
 def screenshot_taker(prefix: str, folder: Path = SCREENSHOTS):

@@ -11,24 +11,17 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.live_server import (
     ADMIN_PASSWORD,
     ADMIN_USER,
-    CHROMIUM,
+    BROWSER_TESTS,
     NEWS_TITLE,
     chromium,
     live_server,
     screenshot_taker,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 TYPED = "Nội dung kế hoạch được gõ trong trình soạn thảo."
 

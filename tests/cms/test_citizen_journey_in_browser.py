@@ -11,16 +11,10 @@ from __future__ import annotations
 import re
 
 import feedparser
-import pytest
 
-from tests.live_server import CHROMIUM, chromium, screenshot_taker
+from tests.live_server import BROWSER_TESTS, chromium, screenshot_taker
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 shot = screenshot_taker("journey-citizen-")

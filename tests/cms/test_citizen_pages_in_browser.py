@@ -28,12 +28,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.live_server import CHROMIUM, HttpSession, chromium
+from tests.live_server import CHROMIUM, HttpSession, chromium, needs_browser
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-needs_browser = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
-)
 needs_axe = pytest.mark.skipif(
     not AXE.exists(), reason="axe-core is not installed (npm ci): accessibility checks NOT run"
 )

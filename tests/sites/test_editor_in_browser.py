@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 
-import pytest
+from tests.live_server import (
+    BROWSER_TESTS,
+    chromium,
+    live_server,
+    screenshot_taker,
+    sign_in,
+)
 
-from tests.live_server import CHROMIUM, chromium, live_server, screenshot_taker, sign_in
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 PASSWORD = "Mật-khẩu-biên-tập-2026"
 COMMUNE_HOST = "camhung.camgiang.haiduong.localhost"

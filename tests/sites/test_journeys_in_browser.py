@@ -20,18 +20,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.conf import settings
 
 from cms.demo_loader import DEMO_PASSWORD
-from tests.live_server import CHROMIUM, chromium, copy_of, screenshot_taker, sign_in
+from tests.live_server import BROWSER_TESTS, chromium, copy_of, screenshot_taker, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is missing, browser checks NOT run"
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 CAM_HUNG = "camhung.camgiang.haiduong.localhost"
 CAM_HOANG = "camhoang.camgiang.haiduong.localhost"
