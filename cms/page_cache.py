@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,7 +46,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path
 
 from sites.routing import VERSION_KEY as SITE_ROOTS_VERSION_KEY
-from sites.routing import site_roots
+from sites.routing import new_version, site_roots
 
 GLOBAL_KEY = "pc:v:global"
 ENTRY_PREFIX = "pc:page:"
@@ -79,7 +78,7 @@ def _bump(*keys: str) -> None:
     (from the data before the commit) is stored against the first and dropped by the second."""
 
     def write():
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        cache.set_many({key: new_version() for key in keys}, timeout=None)
 
     write()
     transaction.on_commit(write)
@@ -180,7 +179,7 @@ class PageCacheMiddleware:
             # the page is rendered, so an entry is never stored against a missing version.
             for version_key, value in zip((GLOBAL_KEY, *version_keys), versions, strict=True):
                 if value is None:
-                    cache.add(version_key, uuid.uuid4().hex, timeout=None)
+                    cache.add(version_key, new_version(), timeout=None)
             current = cache.get_many([GLOBAL_KEY, *version_keys])
             versions = [current.get(k) for k in (GLOBAL_KEY, *version_keys)]
             return key, versions, None
@@ -224,21 +223,19 @@ class PageCacheMiddleware:
         patch_cache_control(
             response, public=True, max_age=0, s_maxage=getattr(settings, "PORTALS_CDN_MAX_AGE", 0)
         )
-        headers = [(name, value) for name, value in response.items()]
-        entry = (versions, response.status_code, headers, response.content, time.time())
-        cache.set(key, entry, timeout=cache_seconds())
+        # The rendered response itself, as Django's own cache middleware keeps it: unpickling
+        # gives back its headers as they were, without setting (and checking) them one by one.
+        cache.set(key, (versions, response, time.time()), timeout=cache_seconds())
 
     @staticmethod
     def _from_entry(request, entry) -> HttpResponse:
-        _versions, status, headers, content, stored_at = entry
-        etag = dict(headers).get("ETag")
+        _versions, response, stored_at = entry  # unpickled: this request's own copy
+        etag = response.get("ETag")
         if etag and etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponseNotModified()
             response["ETag"] = etag
-        else:
-            response = HttpResponse(content if request.method == "GET" else b"", status=status)
-            for name, value in headers:
-                response[name] = value
+        elif request.method == "HEAD":
+            response.content = b""  # the headers (Content-Length too) stay the GET's
         response[HIT_HEADER] = "hit"
         response["Age"] = str(max(0, int(time.time() - stored_at)))
         return response

@@ -12,8 +12,8 @@ state that can go stale, ARCHITECTURE.md "Production and scale-out").
 
 from __future__ import annotations
 
+import secrets
 import threading
-import uuid
 from functools import lru_cache
 
 from django.conf import settings
@@ -25,6 +25,14 @@ from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Site, SiteRootPath
 
 VERSION_KEY = "portals:site-roots:version"
+
+
+def new_version() -> int:
+    """A fresh version token for the shared cache (this index's, the page cache's).
+
+    An int, not a string: Django's RedisSerializer keeps ints as plain digits and reads them back
+    with `int()`, where anything else is pickled, and a page-cache hit reads seven of them."""
+    return secrets.randbits(62)
 
 
 class SiteRootIndex:
@@ -112,7 +120,7 @@ class SiteRootIndex:
         if version is None:
             version = cache.get(VERSION_KEY)
         if version is None:
-            version = uuid.uuid4().hex
+            version = new_version()
             cache.add(VERSION_KEY, version, timeout=None)
             version = cache.get(VERSION_KEY, version)
         if version != self._version:
@@ -266,5 +274,5 @@ def url_for_url_path(url_path: str, request=None, current_site=None) -> str | No
 
 def invalidate_site_roots(**kwargs) -> None:
     """Signal receiver: a site or a site root's url_path changed somewhere."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(VERSION_KEY, new_version(), timeout=None)
     site_roots._request_state.checked = False  # this request's next URL sees the change
