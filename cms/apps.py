@@ -9,7 +9,9 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cms import page_cache, signal_handlers
+        from cms import library_speedups, page_cache, signal_handlers
+
+        library_speedups.install()
 
         signal_handlers.register()
 
