@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.db.models.lookups import StartsWith
 from wagtail.models import Collection, Page
 
+from sites import compiled_queries
+
 if TYPE_CHECKING:
     from sites.models import PortalPage
 
@@ -53,13 +55,20 @@ def portal_chain_for(page: Page) -> list[PortalPage]:
     cached = getattr(page, "_portal_chain", None)
     if cached is not None:
         return cached
+    paths = ancestor_paths(page.path)
     chain = sorted(
-        PortalPage.objects.filter(path__in=ancestor_paths(page.path))
-        # The logo and banner come with it: resolving a portal's settings
-        # (sites.portal_settings) then needs no query of its own.
-        .select_related("level", "logo", "banner")
-        # Sorted here: Django's ORDER BY compiler costs more than sorting three rows.
-        .order_by(),
+        compiled_queries.fetch(
+            "portal-chain",
+            lambda: (
+                PortalPage.objects.filter(path__in=paths)
+                # The logo and banner come with it: resolving a portal's settings
+                # (sites.portal_settings) then needs no query of its own.
+                .select_related("level", "logo", "banner")
+                # Sorted here: Django's ORDER BY compiler costs more than sorting three rows.
+                .order_by()
+            ),
+            paths,
+        ),
         key=attrgetter("depth"),
     )
     page._portal_chain = chain

@@ -17,6 +17,7 @@ from wagtail import views as wagtail_views
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
+from sites import compiled_queries
 from sites.portal_tree import portal_chain_for
 from sites.routing import site_roots, url_path_prefixes
 
@@ -42,10 +43,12 @@ def _route(request, root_url_path: str, path: str):
     """Wagtail's RouteResult for `path` below the site root at `root_url_path`, or None (404)."""
     components = [component for component in path.split("/") if component]
     wanted = url_path_prefixes(root_url_path + "".join(f"{c}/" for c in components))
-    by_url_path = {
-        page.url_path: page
-        for page in Page.objects.filter(url_path__in=wanted).order_by().only(*_ROUTE_FIELDS)
-    }
+    pages = compiled_queries.fetch(
+        "route",
+        lambda: Page.objects.filter(url_path__in=wanted).order_by().only(*_ROUTE_FIELDS),
+        wanted,
+    )
+    by_url_path = {page.url_path: page for page in pages}
     ancestors = [by_url_path[url_path] for url_path in wanted if url_path in by_url_path]
     root_depth = root_url_path.count("/")  # "/" is the tree root, at depth 1
     route = [page for page in ancestors if page.depth >= root_depth]
@@ -70,9 +73,12 @@ def _finish(request, page: Page, rest: list[str], ancestors: list[Page]):
         if model is None:
             return None
         related = getattr(model, "serve_select_related", ())
-        # Unordered: `.first()` would add an ORDER BY, costly to compile over a wide row.
-        rows = model.objects.select_related(*related).filter(pk=page.pk).order_by()[:1]
-        specific = next(iter(rows), None)
+        rows = compiled_queries.fetch(
+            ("specific", model),
+            lambda: model.objects.select_related(*related).filter(pk=page.pk).order_by()[:1],
+            [page.pk],
+        )
+        specific = rows[0] if rows else None
         if specific is None:
             return None
     specific._portal_chain = chain
