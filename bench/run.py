@@ -506,6 +506,25 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
     for label, value, goal in checks:
         met = value >= goal if goal > 0 else value <= -goal
         print(f"  {'met ' if met else 'MISSED'}  {label}: {value:.2f}")
+    if LOAD:
+        # The same ratios round by round (each round loads every server once, in turn): how far
+        # the machine's load moved a median.
+        print("\nRatios in each load round:")
+        pairs = [
+            (
+                "article, largest size vs 1 portal",
+                largest["uncached_article"],
+                base["uncached_article"],
+            ),
+            ("cached article vs static file", largest["cached_article"], largest["static_file"]),
+        ]
+        if stock:
+            pairs.append(
+                ("uncached article vs stock", largest["uncached_article"], stock["article"])
+            )
+        for label, numerator, denominator in pairs:
+            rounds = zip(numerator["rounds"], denominator["rounds"], strict=True)
+            print(f"  {label}: " + ", ".join(f"{a / b:.2f}" for a, b in rounds))
 
 
 def main() -> None:

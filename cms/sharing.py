@@ -36,8 +36,9 @@ from wagtail.log_actions import log
 
 from cms.models import Audience, AudienceTarget, InheritedItemChoice, Proposal, ShareablePage
 from cms.signals import portal_listings_changed
+from sites import compiled_queries
 from sites.models import PortalPage
-from sites.portal_tree import portal_chain_for
+from sites.portal_tree import children_q, children_range, portal_chain_for
 
 SHARED_ROUTE = "chia-se"  # …/<section>/chia-se/<id>/<slug>/ serves an inherited item on a receiver
 
@@ -136,19 +137,25 @@ def top_level_sections(portal: PortalPage, request=None) -> list[ShareablePage]:
     """A portal's live top-level sections in tree order: its navigation, and where its items
     open (one query, remembered for the request)."""
     from cms.models import SectionPage
-    from sites.portal_tree import children_q
 
     cache = getattr(request, "_portal_top_sections", None) if request is not None else None
     if cache is not None and portal.pk in cache:
         return cache[portal.pk]
     sections = sorted(
-        SectionPage.objects.live()
-        .filter(children_q(portal))
-        # Read for the navigation and for URLs: the rest of the wide row (texts and SEO fields in
-        # every language, stream fields) costs more to build than the query; anything else is
-        # still read on use. Sorted here, as compiling an ORDER BY costs more than sorting nine.
-        .only(*_SECTION_NAV_FIELDS)
-        .order_by(),
+        compiled_queries.fetch(
+            "top-level-sections",
+            lambda: (
+                SectionPage.objects.live()
+                .filter(children_q(portal))
+                # Read for the navigation and for URLs: the rest of the wide row (texts and SEO
+                # fields in every language, stream fields) costs more to build than the query;
+                # anything else is still read on use. Sorted here, as compiling an ORDER BY costs
+                # more than sorting nine.
+                .only(*_SECTION_NAV_FIELDS)
+                .order_by()
+            ),
+            [portal.depth + 1, *children_range(portal)],
+        ),
         key=attrgetter("path"),
     )
     if request is not None:

@@ -72,8 +72,9 @@ def fetch(shape: Hashable, build: Callable[[], QuerySet], params: Sequence) -> l
 
     `shape` names everything that changes the SQL apart from the number of `params` and the
     active language (a constant name, a model); `params` are the values in the order the SQL
-    takes them. A queryset whose compiled parameters are not exactly `params` (an annotation,
-    an extra value) is never kept: it is built and evaluated as usual every time.
+    takes them, never None (Django compiles `= None` as `IS NULL`, another shape). A queryset
+    whose compiled parameters are not exactly `params` (an annotation, an extra value) is
+    never kept: it is built and evaluated as usual every time.
     """
     # modeltranslation rewrites lookups on translated fields to the active language's column.
     key = (shape, len(params), get_language())
@@ -95,6 +96,8 @@ def _compile(queryset: QuerySet, params: Sequence) -> _Compiled | None:
         queryset._iterable_class is not ModelIterable
         or queryset._prefetch_related_lookups
         or queryset._known_related_objects
+        or queryset.query.annotation_select
+        or queryset.query.extra_select
     ):
         return None  # not plain model rows: Django does more than _Compiled.fetch
     compiler = queryset.query.get_compiler(using=queryset.db)
@@ -102,6 +105,6 @@ def _compile(queryset: QuerySet, params: Sequence) -> _Compiled | None:
         sql, sql_params = compiler.as_sql()
     except EmptyResultSet:
         return None
-    if list(sql_params) != list(params) or compiler.annotation_col_map:
+    if list(sql_params) != list(params):
         return None
     return _Compiled(queryset, sql, compiler)

@@ -35,10 +35,14 @@ _LAST_STEP = Page.alphabet[-1] * Page.steplen
 _MAX_PATH = Page._meta.get_field("path").max_length
 
 
+def children_range(page: Page) -> tuple[str, str]:
+    """The lowest and highest path a child of `page` can have."""
+    return page.path + Page.alphabet[0] * Page.steplen, page.path + _LAST_STEP
+
+
 def children_q(page: Page, prefix: str = "") -> Q:
     """The children of `page` (`prefix`: the relation to the page, e.g. "owner_portal__")."""
-    low, high = page.path + Page.alphabet[0] * Page.steplen, page.path + _LAST_STEP
-    return Q(**{f"{prefix}path__range": (low, high), f"{prefix}depth": page.depth + 1})
+    return Q(**{f"{prefix}path__range": children_range(page), f"{prefix}depth": page.depth + 1})
 
 
 def subtree_q(page: Page, prefix: str = "", *, inclusive: bool = True) -> Q:

@@ -90,3 +90,16 @@ def test_lookups_on_translated_fields_follow_the_language(hai_duong):
     assert [p.pk for p in by_title(commune.title_vi)] == [commune.pk]
     with translation.override("en"):
         assert [p.pk for p in by_title("Cam Hung Commune")] == [commune.pk]
+
+
+def test_the_serve_paths_queries_are_kept_on_this_database(hai_duong):
+    """On SQLite and PostgreSQL alike: a kept shape whose parameters no longer matched (a
+    lookup compiled differently) would fall back to compiling every time, silently."""
+    client = host_client(Site.objects.get(root_page=hai_duong.commune).hostname)
+    assert client.get("/tin-tuc/").status_code == 200
+    kept = {
+        key[0] if isinstance(key[0], str) else key[0][0]: value
+        for key, value in compiled_queries._shapes.items()
+    }
+    for shape in ("route", "portal-chain", "specific", "top-level-sections"):
+        assert kept.get(shape) is not None, shape
