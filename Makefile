@@ -74,6 +74,7 @@ format: install
 # Benchmarks and load test (README, "Performance and scaling"): scratch databases, 127.0.0.1 only.
 wrk:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@command -v valgrind >/dev/null || (apt-get update -qq && apt-get install -y -qq valgrind)
 
 bench: install wrk
 	$(BIN)/python bench/run.py

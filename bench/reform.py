@@ -28,6 +28,25 @@ def biggest_province() -> dict:
     )
 
 
+def unlisted_successors(province, rows: list[dict]) -> dict[int, int]:
+    """For the communes the conversion table lacks (merged before the reform: two in Thanh Hóa),
+    the new commune of the nearest commune of their district that it lists. A stand-in for the
+    administrator's choice, which the reform asks for (`--successor OLD=NEW`)."""
+    by_old = {int(row["old_commune"]): row for row in rows}
+    chosen = {}
+    for district in province.children:
+        listed = [c.code for c in district.children if c.code in by_old]
+        for position, commune in enumerate(district.children):
+            if commune.code in by_old or not listed:
+                continue
+            nearest = min(
+                listed,
+                key=lambda code: abs([c.code for c in district.children].index(code) - position),
+            )
+            chosen[commune.code] = int(by_old[nearest]["new_communes"][0])
+    return chosen
+
+
 def main(which: str) -> dict:
     from cms.models import NewsPage, SectionPage
     from sites.restructuring import apply, plan_reform, read_reform_data
@@ -51,7 +70,7 @@ def main(which: str) -> dict:
         UNITS / "vn-units-2025-conversion.json", UNITS / "vn-units-2level-2025.json"
     )
     started = time.perf_counter()
-    plan = plan_reform(code, rows, provinces)
+    plan = plan_reform(code, rows, provinces, successors=unlisted_successors(units[0], rows))
     planned = time.perf_counter() - started
     started = time.perf_counter()
     counts = apply(plan)

@@ -16,7 +16,9 @@ production; default redis://127.0.0.1:6379/15, keys under a prefix of this run, 
 end), BENCH_REFORM (0 skips the reform replay: apply_reform on Hải Dương and on the biggest
 3-level province, BENCH_REFORM_PROVINCES="haiduong,biggest"), BENCH_LOAD (0 skips the gunicorn
 load runs: the in-process figures only, e.g. the admin's for a commune editor), BENCH_STOCK (0
-skips the stock Wagtail reference).
+skips the stock Wagtail reference), BENCH_INSTRUCTIONS (0 skips counting the instructions of
+an uncached article, at the largest size and of the stock reference, with valgrind's callgrind:
+bench/instructions.py; about two minutes).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import instructions as callgrind
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -44,6 +48,7 @@ PG_SERVER = os.environ.get("BENCH_DATABASE_URL", "")
 PORT_IN_URLS = "8000"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 LOAD = os.environ.get("BENCH_LOAD", "1") == "1"
+INSTRUCTIONS = os.environ.get("BENCH_INSTRUCTIONS", "1") == "1"
 CACHE_KEY_PREFIX = f"portals-bench-{os.getpid()}-{time.time_ns()}"
 
 
@@ -316,6 +321,40 @@ def load_runs(results: dict[str, dict], stock_env: dict | None, static_root: Pat
                 server.stop()
 
 
+def count_instructions(results: dict[str, dict], stock_env: dict | None, static_root: Path) -> dict:
+    """Instructions per uncached article at the largest size and of the stock reference, both
+    counted at once (bench/instructions.py)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = SIZES[-1]
+    largest = results[size]
+    jobs = {
+        size: (
+            production_env(largest["database_url"], static_root, 0),
+            f"{largest['host']}:{PORT_IN_URLS}",
+            largest["article_path"],
+        )
+    }
+    if stock_env is not None:
+        jobs["stock"] = (stock_env, "stock.localhost", stock_env["STOCK_PATH"])
+    say("== instructions per uncached article (callgrind)")
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        futures = {name: pool.submit(callgrind.count, *job) for name, job in jobs.items()}
+    return {name: future.result() for name, future in futures.items()}
+
+
+def report_instructions(counted: dict) -> None:
+    if not counted:
+        return
+    print("\nInstructions per uncached article (callgrind; the machine's load does not move them):")
+    for name, number in counted.items():
+        label = "stock one-site Wagtail" if name == "stock" else f"{name} portal(s)"
+        print(f"  {label}: {number / 1e6:.1f} M")
+    if "stock" in counted and len(counted) > 1:
+        ours = next(number for name, number in counted.items() if name != "stock")
+        print(f"  stock / portal: {counted['stock'] / ours:.2f}× (the req/s goal is ≥ 1.5×)")
+
+
 def build_stock(scratch: Scratch) -> dict:
     say("== stock one-site Wagtail reference")
     url = scratch.create("stock")
@@ -530,6 +569,8 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (make bench installs it: apt-get install wrk)")
+    if INSTRUCTIONS and not callgrind.available():
+        raise SystemExit("valgrind is needed to count instructions (or BENCH_INSTRUCTIONS=0)")
     scratch = Scratch()
     started = time.monotonic()
     try:
@@ -551,15 +592,19 @@ def main() -> None:
             timeout=600,
         )
         results = {size: bench_size(scratch, size) for size in SIZES}
-        stock = None
-        if LOAD:
-            with_stock = os.environ.get("BENCH_STOCK", "1") == "1"
-            stock_env = build_stock(scratch) if with_stock else None
-            stock = load_runs(results, stock_env, static_root) or None
+        with_stock = os.environ.get("BENCH_STOCK", "1") == "1" and (LOAD or INSTRUCTIONS)
+        stock_env = build_stock(scratch) if with_stock else None
+        stock = (load_runs(results, stock_env, static_root) or None) if LOAD else None
+        counted = count_instructions(results, stock_env, static_root) if INSTRUCTIONS else {}
         reform = bench_reform(scratch) if os.environ.get("BENCH_REFORM", "1") == "1" else {}
         with open(scratch.folder.parent / "portals-bench-last.json", "w") as out:
-            json.dump({"results": results, "stock": stock, "reform": reform}, out, indent=1)
+            json.dump(
+                {"results": results, "stock": stock, "instructions": counted, "reform": reform},
+                out,
+                indent=1,
+            )
         report(results, stock)
+        report_instructions(counted)
         report_reform(reform)
         say(f"\nbench finished in {time.monotonic() - started:.0f} s")
     finally:

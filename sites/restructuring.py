@@ -827,7 +827,10 @@ def plan_reform(
     by_old = {int(r["old_commune"]): r for r in rows}
     for old, new in successors.items():
         row = by_old.get(old)
-        if row is None or new not in [int(c) for c in row["new_communes"]]:
+        # A commune the table lacks (merged before the reform) may go to any new commune of
+        # the province; a listed one only to a commune the table gives it.
+        allowed = names if row is None else [int(c) for c in row["new_communes"]]
+        if new not in allowed:
             raise RestructuringError(
                 _("Commune %(new)s is not a successor of commune %(old)s.")
                 % {"new": new, "old": old}
@@ -863,7 +866,10 @@ def plan_reform(
             province = targets.new(spec)
             province.host = portal_hostname_for(spec)
     # The new communes that receive old ones.
-    wanted = sorted({int(c) for r in rows for c in r["new_communes"]})
+    wanted = sorted(
+        {int(c) for r in rows for c in r["new_communes"]}
+        | {new for old, new in successors.items() if old not in by_old}
+    )
     existing_communes = {}
     if province.portal is not None:
         existing_communes = {
@@ -898,9 +904,12 @@ def plan_reform(
     for district in districts:
         for commune in PortalPage.objects.child_of(district).order_by("path"):
             row = by_old.get(commune.unit_code)
-            if row is None:
+            if row is None and commune.unit_code not in successors:
                 raise RestructuringError(
-                    _("%(commune)s (%(unit_code)s) is not in the table.")
+                    _(
+                        "%(commune)s (%(unit_code)s) is not in the conversion table: name the new "
+                        "commune that takes it over as a successor (%(unit_code)s=NEW)."
+                    )
                     % {"commune": commune, "unit_code": commune.unit_code}
                 )
             code = successors.get(commune.unit_code) or int(row["new_communes"][0])

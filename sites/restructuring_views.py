@@ -109,7 +109,8 @@ class RestructuringForm(forms.Form):
         required=False,
         help_text=gettext_lazy(
             "OLD=NEW codes separated by spaces; by default a split commune's content goes to "
-            "the first new commune in the table."
+            "the first new commune in the table. A commune the table lacks needs one: any new "
+            "commune of the province."
         ),
     )
 

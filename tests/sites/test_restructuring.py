@@ -17,6 +17,8 @@ from wagtail.models import Page, Site, WorkflowState
 from cms.models import Audience, InheritedItemChoice, NewsPage, SectionPage, ShareablePage
 from sites.models import PortalPage, RetiredHost
 from sites.restructuring import (
+    Merge,
+    RestructuringError,
     apply,
     plan_merge,
     plan_move,
@@ -464,3 +466,26 @@ def test_reform_replay_redirects_every_old_url_in_one_hop(merged_communes):
     for url in old_urls:
         assert_one_hop(client, url, checked)
     assert len(old_urls) > 2500
+
+
+def test_a_commune_missing_from_the_conversion_table_needs_a_successor(hai_duong):
+    """Real data: 29 communes of the 2024 list (two in Thanh Hóa) are not in the 2025 table,
+    merged before the reform. The plan names each and asks where it goes; any new commune of
+    the province may take it over."""
+    rows, provinces = read_reform_data(
+        UNITS / "vn-units-2025-conversion.json", UNITS / "vn-units-2level-2025.json"
+    )
+    rows = [row for row in rows if int(row["old_commune"]) != 10894]
+    with pytest.raises(RestructuringError) as error:
+        plan_reform(30, rows, provinces)
+    assert "Xã Cẩm Hưng (10894)" in str(error.value) and "10894=" in str(error.value)
+    with pytest.raises(RestructuringError):
+        plan_reform(30, rows, provinces, successors={10894: 99999})  # not of the province
+
+    plan = plan_reform(30, rows, provinces, successors={10894: 10903})
+    merges = {
+        step.source.unit_code: step.target.spec.unit_code
+        for step in plan.steps
+        if isinstance(step, Merge) and step.target.spec is not None
+    }
+    assert merges[10894] == 10903

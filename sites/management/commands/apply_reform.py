@@ -35,7 +35,8 @@ class Command(RestructuringCommand):
             default=[],
             metavar="OLD=NEW",
             help="For a commune split between several new ones: which one gets its content "
-            "(default: the first in the table). Repeatable.",
+            "(default: the first in the table); for a commune the table lacks (merged before "
+            "the reform): the new commune of the province that takes it over. Repeatable.",
         )
 
     def plan(self, *, province, conversion, units, successor, **options):
