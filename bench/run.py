@@ -10,7 +10,7 @@ serving the same article), loaded by `wrk` in interleaved rounds: uncached and c
 req/s, a whitenoise static file's req/s, worker memory.
 
 Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per
-load run, default 5), BENCH_ROUNDS (rounds of load runs, medians reported; default 3),
+load run, default 5), BENCH_ROUNDS (rounds of load runs, medians reported; default 5),
 BENCH_SIZES (default "1,220,country"), BENCH_REDIS_URL (the shared cache gunicorn uses, as in
 production; default redis://127.0.0.1:6379/15, keys under a prefix of this run, removed at the
 end), BENCH_REFORM (0 skips the reform replay: apply_reform on Hải Dương and on the biggest
@@ -42,7 +42,7 @@ import instructions as callgrind
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SIZES = os.environ.get("BENCH_SIZES", "1,220,country").split(",")
 PG_SERVER = os.environ.get("BENCH_DATABASE_URL", "")
 PORT_IN_URLS = "8000"
