@@ -1,7 +1,8 @@
 """The serve path's fixed-shape queries, compiled to SQL once per process instead of per request.
 
 Every public page runs the same few queries with new values: the route's pages by `url_path`, the
-portal chain by `path`, the page's specific row by `pk`. Django compiles a queryset to SQL anew
+portal chain by `path`, the page's specific row by `pk`, the navigation's sections by path range
+(`cms.sharing.top_level_sections`). Django compiles a queryset to SQL anew
 each time it is evaluated, and for these wide translated rows (up to 137 columns: every Page
 field in each of the install's languages, with the portal's level, logo and banner joined) that
 compilation, and working out each column's converters, cost more than running the query.
@@ -16,7 +17,6 @@ process keeps one entry per shape, a handful in all.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Sequence
 
 from django.core.exceptions import EmptyResultSet
@@ -64,7 +64,6 @@ class _Compiled:
 
 
 _shapes: dict[Hashable, _Compiled | None] = {}
-_lock = threading.Lock()
 
 
 def fetch(shape: Hashable, build: Callable[[], QuerySet], params: Sequence) -> list:
@@ -82,8 +81,7 @@ def fetch(shape: Hashable, build: Callable[[], QuerySet], params: Sequence) -> l
     if compiled is False:
         queryset = build()
         compiled = _compile(queryset, params)
-        with _lock:
-            _shapes[key] = compiled
+        _shapes[key] = compiled  # two threads compiling one shape keep equal results
         if compiled is None:
             return list(queryset)
     if compiled is None:
