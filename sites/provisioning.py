@@ -112,9 +112,37 @@ def group_name(spec: PortalSpec, role: str) -> str:
     name and code through the 2025 reform but now sits under another parent).
     """
     parent = spec.parent
-    parent_name = parent.unit_name if parent is not None else ""
-    where = f"{parent_name}, mã {spec.unit_code}" if parent_name else f"mã {spec.unit_code}"
-    return f"{spec.unit_name} ({where}) – {role}"
+    return _group_name(spec.unit_name, spec.unit_code, parent.unit_name if parent else "", role)
+
+
+def _group_name(unit_name: str, unit_code: int, parent_name: str, role: str) -> str:
+    where = f"{parent_name}, mã {unit_code}" if parent_name else f"mã {unit_code}"
+    return f"{unit_name} ({where}) – {role}"
+
+
+def rename_groups(portal: PortalPage) -> int:
+    """After a move: the portal's three groups are named after its new parent, as provisioning
+    would name them (a taken name gets ` #2`, …). Returns how many were renamed."""
+    parent = PortalPage.objects.filter(
+        path=portal.path[: -portal.steplen], depth=portal.depth - 1
+    ).first()
+    renamed = 0
+    for role, group_id in (
+        (EDITORS_ROLE, portal.editors_group_id),
+        (MODERATORS_ROLE, portal.moderators_group_id),
+        (ADMINS_ROLE, portal.admins_group_id),
+    ):
+        if group_id is None:
+            continue
+        base = _group_name(
+            portal.unit_name, portal.unit_code, parent.unit_name if parent else "", role
+        )
+        name, number = base, 1
+        while Group.objects.filter(name=name).exclude(pk=group_id).exists():
+            number += 1
+            name = f"{base} #{number}"
+        renamed += Group.objects.filter(pk=group_id).exclude(name=name).update(name=name)
+    return renamed
 
 
 @transaction.atomic

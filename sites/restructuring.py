@@ -62,7 +62,7 @@ from sites.hosts import nfc, portal_slug
 from sites.models import PortalPage, RetiredHost, SectionBlueprint
 from sites.permissions import approving_groups_of, sync_approving_groups
 from sites.portal_settings import PortalSettingsFields
-from sites.provisioning import PortalSpec, provision_portals
+from sites.provisioning import PortalSpec, provision_portals, rename_groups
 from sites.routing import invalidate_site_roots
 
 Say = Callable[[str], None]
@@ -1159,6 +1159,7 @@ def _apply_portal_move(move: PortalMove, done: Counter) -> None:
         )
     portal = PortalPage.objects.get(pk=portal.pk)
     sync_approving_groups(portal)
+    rename_groups(portal)
     parent_portal = PortalPage.objects.get(pk=parent.pk)
     if portal.collection_id and parent_portal.collection_id:
         Collection.objects.get(pk=portal.collection_id).move(

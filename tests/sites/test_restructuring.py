@@ -231,6 +231,12 @@ def test_move_changes_the_host_and_old_hosts_stay_one_hop_after_a_second_move(ha
     assert apply(plan) == plan.counts()
     second_host = host_of(hai_duong.commune)
     assert second_host == "camhung.haiduong.haiduong.localhost"
+    # Its groups are named after the new parent, as provisioning names them.
+    moved = PortalPage.objects.get(pk=hai_duong.commune.pk)
+    assert [group.name for group in (moved.editors_group, moved.moderators_group)] == [
+        f"Xã Cẩm Hưng ({other.unit_name}, mã 10894) – Biên tập viên",
+        f"Xã Cẩm Hưng ({other.unit_name}, mã 10894) – Kiểm duyệt viên",
+    ]
     client, checked = Client(), {}
     assert assert_one_hop(client, f"http://{first_host}:8000/tin-tuc/tin/", checked) == (
         f"http://{second_host}:8000/tin-tuc/tin/"
