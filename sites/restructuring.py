@@ -38,7 +38,9 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,10 +53,12 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
     Page,
+    ReferenceIndex,
     Revision,
     Site,
     WorkflowPage,
 )
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms import page_cache
 from cms.models import AudienceTarget, InheritedItemChoice, Proposal, SectionPage
@@ -959,7 +963,7 @@ def apply(plan: Plan, progress: Say | None = None, user=None) -> dict[str, int]:
                     label = f"retired {step.portal.unit_name}"
                 say(f"[{number}/{total}] {label}")
             if removals:
-                Page.objects.filter(pk__in=list(removals)).delete()
+                _remove_trees([path for path, _size in removals.values()])
                 say(f"{len(removals)} merged portals' home pages removed")
             transaction.on_commit(invalidate_site_roots)
             page_cache.everything_changed()
@@ -967,6 +971,30 @@ def apply(plan: Plan, progress: Say | None = None, user=None) -> dict[str, int]:
         # The routing index may have been reloaded from rows of a transaction that rolled back.
         invalidate_site_roots()
     return {key: done.get(key, 0) for key in plan.counts()}
+
+
+def _remove_trees(paths: list[str]) -> None:
+    """Removes the pages at `paths` with everything still below them (merged portals' homes and
+    emptied sections), in one delete. Two of Wagtail's per-page delete handlers are done here in
+    a few statements for all of them, instead of several queries per page (a third of a
+    province's reform): unpublishing (in memory, for its signal; the page cache is cleared as a
+    whole after a restructuring) and removing the page's rows of the reference index."""
+    tops = [path for path in paths if not any(path.startswith(p) and path != p for p in paths)]
+    under = Q()
+    for path in tops:
+        under |= Q(path__startswith=path)
+    pages = Page.objects.filter(under)
+    ids = [str(pk) for pk in pages.values_list("pk", flat=True)]
+    page_type = ContentType.objects.get_for_model(Page)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        ReferenceIndex.objects.filter(
+            Q(base_content_type=page_type, object_id__in=chunk)
+            | Q(to_content_type=page_type, to_object_id__in=chunk)
+        ).delete()
+    pages.filter(live=True).update(live=False, live_revision=None)
+    with disable_reference_index_auto_update():
+        Page.objects.filter(path__in=tops).delete()
 
 
 def _rename(page_id: int, slug: str) -> None:
