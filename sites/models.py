@@ -263,6 +263,12 @@ class RetiredHost(models.Model):
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     former_name = models.CharField(_("former name"), max_length=150, blank=True)
     retired_at = models.DateTimeField(_("retired at"), default=timezone.now)
+    # Where the portal's home was in the page tree when the host retired (its url_path): old URLs
+    # reached by path through a portal above (`haiduong…/camgiang/camhung/…`, the canonical URL
+    # in path mode) are found by it. Empty for hosts retired before it was kept.
+    old_url_path = models.CharField(
+        _("former tree path"), max_length=255, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("retired host")

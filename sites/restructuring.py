@@ -1070,10 +1070,18 @@ def _repoint(old: Page | int, new: Page) -> None:
     Site.objects.filter(root_page_id=old_id, retirement__isnull=False).update(root_page=new)
 
 
-def _retire_site(site: Site, successor: Page, reason: str, name: str, done: Counter) -> None:
+def _retire_site(
+    site: Site, successor: Page, reason: str, name: str, old_url_path: str, done: Counter
+) -> None:
     Site.objects.filter(pk=site.pk).update(root_page=successor, is_default_site=False)
     RetiredHost.objects.update_or_create(
-        site=site, defaults={"reason": reason, "former_name": name, "retired_at": timezone.now()}
+        site=site,
+        defaults={
+            "reason": reason,
+            "former_name": name,
+            "retired_at": timezone.now(),
+            "old_url_path": old_url_path,
+        },
     )
     done["hosts_retired"] += 1
 
@@ -1113,7 +1121,9 @@ def _apply_merge(merge: Merge, done: Counter, removals: dict[int, tuple[str, int
             _repoint(page_id, section)
     # Hosts and redirects (created before the removal below, re-pointed with it).
     if merge.site is not None:
-        _retire_site(merge.site, target, RetiredHost.Reason.MERGED, source.unit_name, done)
+        _retire_site(
+            merge.site, target, RetiredHost.Reason.MERGED, source.unit_name, source.url_path, done
+        )
     _apply_redirects(merge.redirects, {}, done)
     # Users, moderation, media, settings, sharing.
     User = get_user_model()
@@ -1173,6 +1183,12 @@ def _apply_portal_move(move: PortalMove, done: Counter) -> None:
     if portal.slug != move.new_slug:
         _rename(portal.pk, move.new_slug)
         portal = PortalPage.objects.get(pk=portal.pk)
+    # Where each portal of the subtree was (its old host keeps it, for old URLs by path).
+    old_url_paths = dict(
+        Page.objects.filter(pk__in=[pk for pk, _old, _new in move.hosts]).values_list(
+            "pk", "url_path"
+        )
+    )
     Page.objects.get(pk=portal.pk).move(parent, pos="last-child")
     for portal_id, old_host, new_host in move.hosts:
         site = Site.objects.get(root_page_id=portal_id, retirement__isnull=True)
@@ -1183,7 +1199,12 @@ def _apply_portal_move(move: PortalMove, done: Counter) -> None:
             hostname=old_host, port=site.port, root_page_id=portal_id, site_name=site.site_name
         )
         _retire_site(
-            old, Page.objects.get(pk=portal_id), RetiredHost.Reason.MOVED, site.site_name, done
+            old,
+            Page.objects.get(pk=portal_id),
+            RetiredHost.Reason.MOVED,
+            site.site_name,
+            old_url_paths[portal_id],
+            done,
         )
     portal = PortalPage.objects.get(pk=portal.pk)
     sync_approving_groups(portal)
@@ -1212,7 +1233,12 @@ def _apply_retirement(retirement: Retirement, done: Counter) -> None:
             page.specific.unpublish(log_action="wagtail.unpublish")
         if retirement.site is not None:
             _retire_site(
-                retirement.site, successor, RetiredHost.Reason.RETIRED, portal.unit_name, done
+                retirement.site,
+                successor,
+                RetiredHost.Reason.RETIRED,
+                portal.unit_name,
+                portal.url_path,
+                done,
             )
         _apply_redirects(retirement.redirects, {}, done)
     done["portals_retired"] += 1

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
+from django.test import Client, override_settings
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, ReferenceIndex, Site, WorkflowState
 
@@ -29,8 +29,9 @@ from sites.restructuring import (
     plan_split,
     read_reform_data,
 )
+from sites.routing import invalidate_site_roots
 from tests.cms.sharing_helpers import publish_item
-from tests.conftest import UNITS, host_client
+from tests.conftest import DISTRICT_HOST, PROVINCE_HOST, UNITS, host_client
 from tests.live_server import HttpSession, live_server
 
 User = get_user_model()
@@ -253,6 +254,54 @@ def test_move_changes_the_host_and_old_hosts_stay_one_hop_after_a_second_move(ha
     apply(plan_move(PortalPage.objects.get(pk=hai_duong.commune.pk), hai_duong.district))
     assert host_of(hai_duong.commune) == first_host
     assert host_client(first_host).get("/tin-tuc/tin/").status_code == 200
+
+
+def test_old_urls_by_path_through_a_portal_above_follow_a_move(hai_duong):
+    """Cẩm Hưng is also reached by path through its district's and its province's hosts; after it
+    moved to Chí Linh those addresses answer 301 to the new canonical URL, in one hop."""
+    article = publish_item(hai_duong.commune, "Tin", kind="news", slug="tin")
+    chi_linh = PortalPage.objects.get(level_id="district", unit_code=290)
+    apply(plan_move(hai_duong.commune, chi_linh))
+    article = NewsPage.objects.get(pk=article.pk)
+    new_host = host_of(hai_duong.commune)
+    assert new_host == "camhung.chilinh.haiduong.localhost"
+    client, checked = Client(), {}
+    for old_url in (
+        f"http://{DISTRICT_HOST}:8000/camhung/tin-tuc/tin/",
+        f"http://{PROVINCE_HOST}:8000/camgiang/camhung/tin-tuc/tin/",
+    ):
+        assert assert_one_hop(client, old_url, checked) == article.full_url
+    old_url = f"http://{PROVINCE_HOST}:8000/en/camgiang/camhung/tin-tuc/?page=2"
+    assert assert_one_hop(client, old_url, checked) == f"http://{new_host}:8000/en/tin-tuc/?page=2"
+    # What never existed is still not found, on the old parent and under the old path.
+    assert host_client(DISTRICT_HOST).get("/khong-co/").status_code == 404
+    response = host_client(PROVINCE_HOST).get("/camgiang/camhung/khong-co/")
+    assert response.status_code == 301
+    assert follow(client, response["Location"]).status_code == 404
+
+
+def test_path_mode_old_urls_follow_a_merge(merged_communes):
+    """In path mode every portal below the province is canonical under the province's host: the
+    merged portal's old paths there, and its old host, answer 301 to the target's pages."""
+    source, target = merged_communes["source"], merged_communes["target"]
+    with override_settings(PORTALS_URL_MODE="path"):
+        invalidate_site_roots()
+        old_host = host_of(source)
+        apply(plan_merge([source], target))
+        article = NewsPage.objects.get(pk=merged_communes["article"].pk)
+        base = f"http://{PROVINCE_HOST}:8000/camgiang/"
+        assert article.full_url == base + "camhoang/tin-tuc/nha-van-hoa-2/"
+        client, checked = Client(), {}
+        for old_url in (
+            base + "camhung/tin-tuc/nha-van-hoa/",
+            f"http://{old_host}:8000/tin-tuc/nha-van-hoa/",
+        ):
+            assert assert_one_hop(client, old_url, checked) == article.full_url
+        assert assert_one_hop(client, base + "camhung/", checked) == base + "camhoang/"
+        assert assert_one_hop(client, base + "camhung/tin-tuc/rss/", checked) == (
+            base + "camhoang/tin-tuc/rss/"
+        )
+    invalidate_site_roots()
 
 
 def test_retire_as_archive_keeps_the_portal_with_a_banner_and_no_editing(hai_duong):
@@ -480,6 +529,13 @@ def test_reform_replay_redirects_every_old_url_in_one_hop(merged_communes):
     for url in old_urls:
         assert_one_hop(client, url, checked)
     assert len(old_urls) > 2500
+    # The article by path through its old district's and province's hosts, retired too.
+    article_url = NewsPage.objects.get(pk=merged_communes["article"].pk).full_url
+    for url in (
+        f"http://{DISTRICT_HOST}:8000/camhung/tin-tuc/nha-van-hoa/",
+        f"http://{PROVINCE_HOST}:8000/camgiang/camhung/tin-tuc/nha-van-hoa/",
+    ):
+        assert assert_one_hop(client, url, checked) == article_url
 
 
 def test_a_commune_missing_from_the_conversion_table_needs_a_successor(hai_duong):
