@@ -17,6 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from cms.feeds import FeedRoutesMixin
 from cms.models.base_page import BasePage
+from sites.forms import PortalPageForm
 from sites.portal_settings import PortalSettingsFields
 from sites.settings_panels import portal_settings_panels
 
@@ -98,6 +99,8 @@ HOME_PAGE_KINDS = ("news", "announcements")
 
 class PortalPage(FeedRoutesMixin, RoutablePageMixin, PortalSettingsFields, BasePage):
     """The home page of one administrative unit's portal."""
+
+    base_form_class = PortalPageForm
 
     level = models.ForeignKey(
         Level, to_field="code", on_delete=models.PROTECT, related_name="portals"

@@ -145,6 +145,25 @@ def rename_groups(portal: PortalPage) -> int:
     return renamed
 
 
+def assign_hostnames(specs: list[PortalSpec]) -> None:
+    """Each spec's host: its slug under its parent's host (whatever that host is)."""
+    existing_parents = [spec.parent.pk for spec in specs if isinstance(spec.parent, PortalPage)]
+    parent_hosts = dict(
+        Site.objects.filter(root_page_id__in=existing_parents, retirement__isnull=True).values_list(
+            "root_page_id", "hostname"
+        )
+    )
+    for spec in specs:
+        parent = spec.parent
+        if parent is None:
+            spec.hostname = portal_hostname([spec.slug])
+        elif isinstance(parent, PortalSpec):
+            spec.hostname = f"{spec.slug}.{parent.hostname}"
+        else:
+            parent_host = parent_hosts.get(parent.pk) or portal_hostname([parent.slug])
+            spec.hostname = f"{spec.slug}.{parent_host}"
+
+
 @transaction.atomic
 def provision_portals(
     specs: list[PortalSpec], progress: Callable[[str], None] | None = None
@@ -160,27 +179,13 @@ def provision_portals(
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
 
-    # Hosts: a portal's host is its slug under its parent's host (whatever that host is).
+    assign_hostnames(specs)
     existing_parents = {
         spec.parent.pk: spec.parent for spec in specs if isinstance(spec.parent, PortalPage)
     }
-    parent_hosts = dict(
-        Site.objects.filter(root_page_id__in=existing_parents, retirement__isnull=True).values_list(
-            "root_page_id", "hostname"
-        )
-    )
     parent_collections = {
         portal.pk: portal.collection for portal in existing_parents.values() if portal.collection
     }
-    for spec in specs:
-        parent = spec.parent
-        if parent is None:
-            spec.hostname = portal_hostname([spec.slug])
-        elif isinstance(parent, PortalSpec):
-            spec.hostname = f"{spec.slug}.{parent.hostname}"
-        else:
-            parent_host = parent_hosts.get(parent.pk) or portal_hostname([parent.slug])
-            spec.hostname = f"{spec.slug}.{parent_host}"
 
     # Collections, nested like the portals.
     collections: dict[int, Collection] = {}

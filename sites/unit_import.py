@@ -6,7 +6,9 @@ one province or the whole country, in three levels (province → district → co
 
 Each province is imported in one transaction. Units already present (same level and official
 code, inside the same province) are updated in place (their name), never duplicated, so re-running
-an import changes nothing. New units are provisioned in bulk by `sites.provisioning`.
+an import changes nothing. New units are provisioned in bulk by `sites.provisioning`, except
+those whose host a restructuring retired (an older units file imported again after a merge): they
+are reported and left out, so that their old addresses keep redirecting.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from wagtail.models import Page, Site
 
 from sites.hosts import english_unit_name, nfc, strip_unit_type, unique_sibling_slugs
 from sites.models import PortalPage
-from sites.provisioning import PortalSpec, provision_portals
+from sites.provisioning import PortalSpec, assign_hostnames, provision_portals
 from sites.reference_data import load_reference_data
 
 
@@ -45,12 +47,17 @@ class ImportSummary:
     renamed: int = 0
     unchanged: int = 0
     provinces: list[str] = field(default_factory=list)
+    # Units not created because their host was retired by a restructuring: "name (code): host".
+    skipped: list[str] = field(default_factory=list)
 
     def __str__(self):
-        return (
+        text = (
             f"{len(self.provinces)} province(s): {self.created} portal(s) created, "
             f"{self.renamed} renamed, {self.unchanged} unchanged"
         )
+        if self.skipped:
+            text += f", {len(self.skipped)} not created (their host was retired)"
+        return text
 
 
 def read_units(path: str | Path) -> list[Unit]:
@@ -85,15 +92,22 @@ def import_units(
     summary = ImportSummary()
     for number, province in enumerate(provinces, start=1):
         with transaction.atomic():
-            created, renamed, unchanged = _import_province(province)
+            created, renamed, unchanged, skipped = _import_province(province)
         summary.created += created
         summary.renamed += renamed
         summary.unchanged += unchanged
+        summary.skipped += skipped
         summary.provinces.append(province.name)
         say(
             f"[{number}/{len(provinces)}] {province.name}: {created} created, "
             f"{renamed} renamed, {unchanged} unchanged"
         )
+        if skipped:
+            say(
+                f"  {len(skipped)} unit(s) not created: their host (or their parent's) was "
+                "retired by a restructuring (merged, moved or retired) and still redirects the "
+                "old addresses. First: " + "; ".join(skipped[:5])
+            )
     return summary
 
 
@@ -151,8 +165,30 @@ def _import_province(province: Unit) -> tuple[int, int, int]:
         province.code
     ]
     visit(province, None, province_slug)
+    specs, skipped = _without_retired_hosts(specs)
     provision_portals(specs)
-    return len(specs), renamed, unchanged
+    return len(specs), renamed, unchanged, skipped
+
+
+def _without_retired_hosts(specs: list[PortalSpec]) -> tuple[list[PortalSpec], list[str]]:
+    """The specs whose host is free, and "name (code): host" of those whose host a restructuring
+    retired. Such a host still redirects the unit's old addresses to its successor: re-creating
+    the unit (an older units file imported again) would break them, so it is left out, with the
+    units below it."""
+    assign_hostnames(specs)
+    retired = set(
+        Site.objects.filter(
+            hostname__in=[spec.hostname for spec in specs], retirement__isnull=False
+        ).values_list("hostname", flat=True)
+    )
+    kept, left_out, skipped = [], set(), []
+    for spec in specs:  # parents come before their children
+        if spec.hostname in retired or id(spec.parent) in left_out:
+            skipped.append(f"{spec.unit_name} ({spec.unit_code}): {spec.hostname}")
+            left_out.add(id(spec))
+        else:
+            kept.append(spec)
+    return kept, skipped
 
 
 def _rename(portal: PortalPage, name: str) -> bool:

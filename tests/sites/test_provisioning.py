@@ -86,6 +86,39 @@ def test_portal_created_in_the_page_editor_is_provisioned_like_an_imported_one(h
     _assert_fully_provisioned(portal, hai_duong.district, "camphuc.camgiang.haiduong.localhost")
 
 
+def test_a_new_portal_cannot_take_the_host_of_a_merged_one(hai_duong, client):
+    """Cẩm Hưng was merged; its host still redirects its old pages. A new portal named `camhung`
+    under Cẩm Giàng would take that host: the editor gets a form error, nothing is created."""
+    from sites.restructuring import apply, plan_merge
+
+    cam_hoang = PortalPage.objects.get(level_id="commune", unit_code=10897)
+    apply(plan_merge([hai_duong.commune], cam_hoang))
+    admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "pw")
+    client.force_login(admin)
+    url = reverse("wagtailadmin_pages:add", args=("portals", "portalpage", hai_duong.district.pk))
+    form = {
+        "title_vi": "Xã Cẩm Hưng",
+        "title": "Xã Cẩm Hưng",
+        "slug": "camhung",
+        "level": "commune",
+        "unit_code": "99003",
+        "unit_name": "Xã Cẩm Hưng",
+        "unit_type": "Xã",
+        "action-publish": "publish",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "camhung.camgiang.haiduong.localhost" in str(response.context["form"].errors["slug"])
+    assert not PortalPage.objects.filter(unit_code=99003).exists()
+    response = client.post(url, {**form, "slug": "camhung-moi"})
+    assert response.status_code == 302, response.context["form"].errors
+    _assert_fully_provisioned(
+        PortalPage.objects.get(unit_code=99003),
+        hai_duong.district,
+        "camhung-moi.camgiang.haiduong.localhost",
+    )
+
+
 def test_commune_editors_can_edit_their_portal_and_not_the_district(hai_duong):
     user = get_user_model().objects.create_user("bientap", password="pw")
     user.groups.add(hai_duong.commune.editors_group)

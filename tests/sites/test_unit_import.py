@@ -110,3 +110,27 @@ def test_import_command_reports_progress_and_summary(hai_duong, capsys):
     out = capsys.readouterr().out
     assert "Tỉnh Hải Dương: 0 created, 0 renamed, 220 unchanged" in out
     assert "220 unchanged" in out
+
+
+def test_reimporting_after_a_merge_leaves_the_merged_unit_out_and_its_old_host_redirecting(
+    hai_duong, capsys
+):
+    """An older units file imported again after a restructuring: the merged commune is not
+    re-created on its old host, which keeps redirecting to the commune it was merged into."""
+    from sites.restructuring import apply, plan_merge
+    from tests.conftest import COMMUNE_HOST, host_client
+
+    cam_hoang = PortalPage.objects.get(level_id="commune", unit_code=10897)
+    apply(plan_merge([hai_duong.commune], cam_hoang))
+
+    call_command("import_units", str(HAI_DUONG_FILE))
+
+    out = capsys.readouterr().out
+    assert "Tỉnh Hải Dương: 0 created, 0 renamed, 219 unchanged" in out
+    assert "1 unit(s) not created" in out
+    assert f"Xã Cẩm Hưng (10894): {COMMUNE_HOST}" in out
+    assert not PortalPage.objects.filter(unit_code=10894).exists()
+    response = host_client(COMMUNE_HOST).get("/tin-tuc/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("http://camhoang.camgiang.haiduong.localhost:8000/")
+    assert Page.find_problems() == ([], [], [], [], [])
