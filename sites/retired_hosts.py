@@ -150,6 +150,9 @@ class RetiredHostMiddleware:
         host = request.META.get("HTTP_HOST", "").lower()
         hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         path = request.path_info
+        if "\x00" in path:
+            # No page path holds a NUL (and PostgreSQL refuses it in a query): not found.
+            return self.get_response(request)
         if hostname and not path.startswith(_PASSED_PREFIXES):
             site_id = site_roots.retired_site_id(hostname, request)
             if site_id is not None:

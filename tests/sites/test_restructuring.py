@@ -275,6 +275,8 @@ def test_old_urls_by_path_through_a_portal_above_follow_a_move(hai_duong):
     assert assert_one_hop(client, old_url, checked) == f"http://{new_host}:8000/en/tin-tuc/?page=2"
     # What never existed is still not found, on the old parent and under the old path.
     assert host_client(DISTRICT_HOST).get("/khong-co/").status_code == 404
+    assert host_client(PROVINCE_HOST).get("/camgiang/camhung/%00/").status_code == 404
+    assert host_client("camhung.camgiang.haiduong.localhost").get("/%00/").status_code == 404
     response = host_client(PROVINCE_HOST).get("/camgiang/camhung/khong-co/")
     assert response.status_code == 301
     assert follow(client, response["Location"]).status_code == 404
