@@ -9,16 +9,18 @@ server per size uncached and one cached, and the stock one-site Wagtail referenc
 serving the same article), loaded by `wrk` in interleaved rounds: uncached and cached article
 req/s, a whitenoise static file's req/s, worker memory.
 
-Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per
-load run, default 5), BENCH_ROUNDS (rounds of load runs, medians reported; default 5),
-BENCH_SIZES (default "1,220,country"), BENCH_REDIS_URL (the shared cache gunicorn uses, as in
-production; default redis://127.0.0.1:6379/15, keys under a prefix of this run, removed at the
-end), BENCH_REFORM (0 skips the reform replay: apply_reform on Hải Dương and on the biggest
-3-level province, BENCH_REFORM_PROVINCES="haiduong,biggest"), BENCH_LOAD (0 skips the gunicorn
-load runs: the in-process figures only, e.g. the admin's for a commune editor), BENCH_STOCK (0
-skips the stock Wagtail reference), BENCH_INSTRUCTIONS (0 skips counting the instructions of
-an uncached article, at the smallest and largest size and of the stock reference, with
-valgrind's callgrind: bench/instructions.py; about three minutes).
+Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per load
+run, default 5), BENCH_ROUNDS (rounds of load runs, medians reported; default 5), BENCH_SIZES
+(default "1,220,country"), BENCH_SEARCH_INDEX (1 indexes every page with `update_index` before the
+in-process measurements, as a production install is: the editor's searches then run over the whole
+install's index), BENCH_REDIS_URL (the shared cache gunicorn uses, as in production; default
+redis://127.0.0.1:6379/15, keys under a prefix of this run, removed at the end), BENCH_REFORM (0
+skips the reform replay: apply_reform on Hải Dương and on the biggest 3-level province,
+BENCH_REFORM_PROVINCES="haiduong,biggest"), BENCH_LOAD (0 skips the gunicorn load runs: the
+in-process figures only, e.g. the admin's for a commune editor), BENCH_STOCK (0 skips the stock
+Wagtail reference), BENCH_INSTRUCTIONS (0 skips counting the instructions of an uncached article, at
+the smallest and largest size and of the stock reference, with valgrind's callgrind:
+bench/instructions.py; about three minutes).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ PORT_IN_URLS = "8000"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 LOAD = os.environ.get("BENCH_LOAD", "1") == "1"
 INSTRUCTIONS = os.environ.get("BENCH_INSTRUCTIONS", "1") == "1"
+SEARCH_INDEX = os.environ.get("BENCH_SEARCH_INDEX", "0") == "1"
 CACHE_KEY_PREFIX = f"portals-bench-{os.getpid()}-{time.time_ns()}"
 
 
@@ -265,6 +268,20 @@ def bench_size(scratch: Scratch, size: str) -> dict:
     env = env_for(url)
     result = run_json(["bench/measure.py", f"setup-{size}"], env)
     run_json(["bench/measure.py", "article"], env)
+    if SEARCH_INDEX:
+        # Every page in the search index, as `update_index` leaves a production install (the
+        # import writes rows in bulk, without indexing them): the editor's searches then match
+        # over the whole install before their scope.
+        say(f"== {size}: update_index")
+        started = time.monotonic()
+        subprocess.run(
+            [PYTHON, "manage.py", "update_index"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=3600,
+        )
+        result["update_index_seconds"] = time.monotonic() - started
     say(f"== {size}: in-process measurements")
     result.update(
         run_json(["bench/measure.py", "measure"], {**env, "PORTALS_PAGE_CACHE_SECONDS": "0"})
@@ -438,6 +455,7 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
     rows = [
         ("portals", lambda r: r["portals"], False),
         ("country import (s)", lambda r: r["import_seconds"], False),
+        ("update_index, every page (s)", lambda r: r["update_index_seconds"], False),
         ("article render uncached (ms)", lambda r: r["article_ms"], True),
         ("article SQL statements", lambda r: r["article_queries"], True),
         ("home render uncached (ms)", lambda r: r["home_ms"], True),
