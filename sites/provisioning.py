@@ -120,13 +120,18 @@ def _group_name(unit_name: str, unit_code: int, parent_name: str, role: str) -> 
     return f"{unit_name} ({where}) – {role}"
 
 
-def rename_groups(portal: PortalPage) -> int:
-    """After a move: the portal's three groups are named after its new parent, as provisioning
-    would name them (a taken name gets ` #2`, …). Returns how many were renamed."""
-    parent = PortalPage.objects.filter(
-        path=portal.path[: -portal.steplen], depth=portal.depth - 1
-    ).first()
-    renamed = 0
+def _free_name(base: str, taken: Callable[[str], bool]) -> str:
+    """`base`, or `base #2`, `base #3`, … : the first that is not taken (group names are unique)."""
+    name, number = base, 1
+    while taken(name):
+        number += 1
+        name = f"{base} #{number}"
+    return name
+
+
+def rename_groups(portal: PortalPage, parent: PortalPage) -> None:
+    """After a move under `parent`: the portal's three groups are named after it, as
+    provisioning would name them."""
     for role, group_id in (
         (EDITORS_ROLE, portal.editors_group_id),
         (MODERATORS_ROLE, portal.moderators_group_id),
@@ -134,15 +139,13 @@ def rename_groups(portal: PortalPage) -> int:
     ):
         if group_id is None:
             continue
-        base = _group_name(
-            portal.unit_name, portal.unit_code, parent.unit_name if parent else "", role
+        name = _free_name(
+            _group_name(portal.unit_name, portal.unit_code, parent.unit_name, role),
+            lambda name, group_id=group_id: (
+                Group.objects.filter(name=name).exclude(pk=group_id).exists()
+            ),
         )
-        name, number = base, 1
-        while Group.objects.filter(name=name).exclude(pk=group_id).exists():
-            number += 1
-            name = f"{base} #{number}"
-        renamed += Group.objects.filter(pk=group_id).exclude(name=name).update(name=name)
-    return renamed
+        Group.objects.filter(pk=group_id).update(name=name)
 
 
 def assign_hostnames(specs: list[PortalSpec]) -> None:
@@ -215,10 +218,7 @@ def provision_portals(
         )
     )
     for group in groups.values():
-        base, number = group.name, 1
-        while group.name in taken:
-            number += 1
-            group.name = f"{base} #{number}"
+        group.name = _free_name(group.name, taken.__contains__)
         taken.add(group.name)
     Group.objects.bulk_create(groups.values(), batch_size=2000)
     access_admin = Permission.objects.get(

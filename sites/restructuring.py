@@ -1208,8 +1208,8 @@ def _apply_portal_move(move: PortalMove, done: Counter) -> None:
         )
     portal = PortalPage.objects.get(pk=portal.pk)
     sync_approving_groups(portal)
-    rename_groups(portal)
     parent_portal = PortalPage.objects.get(pk=parent.pk)
+    rename_groups(portal, parent_portal)
     if portal.collection_id and parent_portal.collection_id:
         Collection.objects.get(pk=portal.collection_id).move(
             Collection.objects.get(pk=parent_portal.collection_id), pos="sorted-child"

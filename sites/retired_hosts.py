@@ -107,16 +107,15 @@ def _new_url_for(site_id: int, path: str, query: str) -> str | None:
     old_root = (
         RetiredHost.objects.filter(site_id=site_id).values_list("old_url_path", flat=True).first()
     )
-    below = {}
+    deeper_at = deeper_site_id = None  # the candidate where such a portal was, and its host
     if old_root:
         tree_paths = {old_root + c.strip("/") + "/": c for c in candidates if c != "/"}
         deeper = _deepest_retirement(list(tree_paths))
-        if deeper is not None and deeper[1] != site_id:
-            below[tree_paths[deeper[0]]] = deeper
+        if deeper is not None:
+            deeper_at, deeper_site_id = tree_paths[deeper[0]], deeper[1]
     target = None
     for old_path in candidates:
-        if old_path in below:
-            _old_tree_path, deeper_site_id = below[old_path]
+        if old_path == deeper_at:
             rest = Redirect.normalise_path(path)[len(old_path) :] or "/"
             if path.endswith("/") and not rest.endswith("/"):
                 rest += "/"
