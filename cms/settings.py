@@ -326,7 +326,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
 _SEARCH_ENGINE = os.environ.get("WAGTAILSEARCH_BACKEND", "database")
 if _SEARCH_ENGINE == "database":
     WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+        "default": {"BACKEND": "cms.search_backend", "SEARCH_CONFIG": "simple"}
     }
 else:
     WAGTAILSEARCH_BACKENDS = {

@@ -8,7 +8,8 @@ Each province is imported in one transaction. Units already present (same level 
 code, inside the same province) are updated in place (their name), never duplicated, so re-running
 an import changes nothing. New units are provisioned in bulk by `sites.provisioning`, except
 those whose host a restructuring retired (an older units file imported again after a merge): they
-are reported and left out, so that their old addresses keep redirecting.
+are reported and left out, so that their old addresses keep redirecting. After a bulk import the
+database's statistics are refreshed (cms.planner_statistics).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from cms.planner_statistics import refresh_planner_statistics
 from sites.hosts import english_unit_name, nfc, strip_unit_type, unique_sibling_slugs
 from sites.models import PortalPage
 from sites.provisioning import PortalSpec, assign_hostnames, provision_portals
@@ -108,7 +110,14 @@ def import_units(
                 "retired by a restructuring (merged, moved or retired) and still redirects the "
                 "old addresses. First: " + "; ".join(skipped[:5])
             )
+    if summary.created >= BULK_IMPORT:
+        say("Refreshing the database's statistics (ANALYZE)")
+        refresh_planner_statistics()
     return summary
+
+
+# An import of this many portals or more grows the page tables by an order of magnitude or more.
+BULK_IMPORT = 100
 
 
 def _import_province(province: Unit) -> tuple[int, int, int]:
