@@ -111,6 +111,14 @@ def measure() -> dict:
         client.get(listing)
     result["listing_queries"] = len(queries)
     result["listing_ms"] = median_ms(lambda: client.get(listing), 30)
+    # What a citizen's search, its suggestions and the sitemap read start from the same question
+    # (what the portal shows, cms.sharing), over the whole install's items and search index.
+    for name, path in CITIZEN_PAGES:
+        assert client.get(path).status_code == 200, path
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        result[f"{name}_queries"] = len(queries)
+        result[f"{name}_ms"] = median_ms(lambda path=path: client.get(path), 30)
     result["article_links"] = result_links = client.get(article_path).content.count(b"<a ")
     assert result_links
     # As in a template: many URLs built during one request (its site is looked up once).
@@ -128,6 +136,13 @@ def measure() -> dict:
     result["article_path"] = article_path
     return result
 
+
+CITIZEN_PAGES = (
+    ("citizen_search", "/tim-kiem/?q=tin"),
+    ("citizen_search_below", "/tim-kiem/?q=tin&scope=below"),
+    ("suggestions", "/tim-kiem/goi-y/?q=cam"),
+    ("sitemap", "/sitemap.xml"),
+)
 
 # A commune editor in the admin: the explorer of their portal, the choosers, the page searches.
 ADMIN_VIEWS = (

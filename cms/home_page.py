@@ -17,25 +17,25 @@ QUICK_LINK_KINDS = ("procedures", "contact", "spokesperson", "documents")
 
 
 def home_context(portal, request) -> dict:
-    from cms.models import SectionPage
+    from cms.models import InheritedItemChoice, SectionPage
     from sites.models import PortalPage
 
     chain = portal.portal_chain
-    featured = list(
-        items_shown_on(portal, kinds=("news", "announcements")).filter(pinned_here=True)[:FEATURED]
-    )
+    # The pinned items, read from the portal's few pins (`pk IN`), not by checking every item
+    # for a pin (`pinned_here`), which a database's planner may do by scanning every item.
+    pins = InheritedItemChoice.objects.filter(portal=portal, pinned=True).values("page_id")
+    shown = items_shown_on(portal, kinds=("news", "announcements"))  # built once, read thrice
+    featured = list(shown.filter(pk__in=pins)[:FEATURED])
     featured_ids = {item.pk for item in featured}
     news = [
         item
-        for item in items_shown_on(portal, kinds=("news",))[: LATEST_NEWS + FEATURED + 1]
+        for item in shown.filter(section_kind="news")[: LATEST_NEWS + FEATURED + 1]
         if item.pk not in featured_ids
     ]
     lead = next((item for item in news if item.image_id), None)
     announcements = [
         item
-        for item in items_shown_on(portal, kinds=("announcements",))[
-            : LATEST_ANNOUNCEMENTS + FEATURED
-        ]
+        for item in shown.filter(section_kind="announcements")[: LATEST_ANNOUNCEMENTS + FEATURED]
         if item.pk not in featured_ids
     ][:LATEST_ANNOUNCEMENTS]
 

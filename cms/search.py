@@ -21,10 +21,8 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +30,7 @@ from cms.listing_filters import DateRangeFilter
 from cms.models import AnnouncementPage, LegalDocumentPage, NewsPage, SectionPage, ShareablePage
 from cms.sharing import items_shown_on, url_on
 from cms.vietnamese_text import MAX_QUERY_CHARACTERS, fold, search_words
+from sites.models import PortalPage
 
 RESULTS_PER_PAGE = 10
 SUGGESTIONS = 8
@@ -89,16 +88,7 @@ class SearchOutcome:
 def items_in_scope(portal, *, below: bool = False):
     """What a portal's search looks in: what the portal shows, or with `below` also every live
     item owned by the portals under it (a path prefix: no recursion, no per-portal query)."""
-    shown = items_shown_on(portal)
-    if not below:
-        return shown
-    now = timezone.now()
-    return (
-        ShareablePage.objects.live()
-        .filter(Q(pk__in=shown.values("pk")) | Q(owner_portal__path__startswith=portal.path))
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .exclude(section_kind="")
-    )
+    return items_shown_on(portal, include_below=below)
 
 
 def search_items(portal, words: list[str], *, types=(), below=False, dates=None, newest=False):
@@ -166,8 +156,6 @@ def _with_owners(ids: list[int]) -> list[ShareablePage]:
 def known_names(portal) -> dict[str, str]:
     """Folded → written names a citizen may look for on `portal`: the units of its province
     (with and without their type word) and the portal's sections. Cached per province."""
-    from sites.models import PortalPage
-
     chain = portal.portal_chain
     top = chain[0] if chain else portal
     key = f"search:names:{top.pk}:{portal.pk}"

@@ -56,12 +56,14 @@ def items_shown_on(
     *,
     include_own: bool = True,
     include_replaced: bool = False,
+    include_below: bool = False,
 ) -> QuerySet[ShareablePage]:
     """Live items portal `portal` shows, in the sections of `kinds` (all kinds when None).
 
     `include_replaced` keeps the optional items the portal hid or adapted (for its editors'
     list of inherited items); each item is annotated with `pinned_here`, `hidden_here` and
-    `adapted_here`.
+    `adapted_here`. `include_below` adds every item owned by the portals below `portal` (what
+    its search covers with "this portal and every portal below it").
     """
     chain = portal_chain_for(portal)
     ancestor_ids = [p.pk for p in chain if p.pk != portal.pk]
@@ -83,28 +85,34 @@ def items_shown_on(
     adapted_here = Exists(
         ShareablePage.objects.filter(adapted_from_id=OuterRef("pk"), owner_portal_id=portal.pk)
     )
-    inherited = Q(owner_portal_id__in=ancestor_ids) & reaches_portal
-    if not include_replaced:
-        inherited &= ~(Q(mandatory=False) & (hidden_here | adapted_here))
-    accepted_here = Q(
-        Exists(
-            Proposal.objects.filter(
-                page_id=OuterRef("pk"), to_portal_id=portal.pk, status=Proposal.Status.ACCEPTED
-            )
-        )
+    # The items' keys as a UNION of three indexed reads (the ancestors' items that reach the
+    # portal, the stories it accepted, its own items): one OR over them would leave the database
+    # no index to start from, and it would read every item and section of the install.
+    inherited = ShareablePage.objects.filter(owner_portal_id__in=ancestor_ids).filter(
+        reaches_portal
     )
-    shown = inherited | accepted_here
-    if include_own:
-        shown |= Q(owner_portal_id=portal.pk)
-
+    if not include_replaced:
+        inherited = inherited.exclude(Q(mandatory=False) & (hidden_here | adapted_here))
+    accepted_here = ShareablePage.objects.filter(
+        pk__in=Proposal.objects.filter(
+            to_portal_id=portal.pk, status=Proposal.Status.ACCEPTED
+        ).values("page_id")
+    )
+    parts = [inherited, accepted_here]
+    if include_below:
+        below = PortalPage.objects.filter(path__startswith=portal.path).values("pk")
+        parts.append(ShareablePage.objects.filter(owner_portal_id__in=below))
+    elif include_own:
+        parts.append(ShareablePage.objects.filter(owner_portal_id=portal.pk))
+    if kinds is not None:
+        parts = [part.filter(section_kind__in=list(kinds)) for part in parts]
+    first, *others = [part.order_by().values("pk") for part in parts]
     items = (
         ShareablePage.objects.live()
-        .filter(shown)
+        .filter(pk__in=first.union(*others))
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(section_kind="")
     )
-    if kinds is not None:
-        items = items.filter(section_kind__in=list(kinds))
     return (
         items.annotate(
             pinned_here=Exists(
