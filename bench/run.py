@@ -3,11 +3,13 @@
 Builds scratch databases (SQLite files in a temporary folder, or databases on the PostgreSQL
 server of BENCH_DATABASE_URL) that it removes at the end, never the developer's db.sqlite3. Per
 size: the country import time, a commune article (15 links in its body) and the portal home
-rendered uncached (median ms, SQL statements), `get_url`, a commune editor's page explorer and
-page chooser. Then gunicorn with production settings on 127.0.0.1 (2 workers per server, one
-server per size uncached and one cached, and the stock one-site Wagtail reference of bench/stock/
-serving the same article), loaded by `wrk` in interleaved rounds: uncached and cached article
-req/s, a whitenoise static file's req/s, worker memory.
+rendered uncached (median ms, SQL statements), a commune's search (its own items, and with every
+portal below it), search suggestions and sitemap.xml, `get_url`, a commune editor's page explorer,
+choosers and searches (each held to ≤ 1.2× its time at 220 portals). Then gunicorn with
+production settings on 127.0.0.1 (2 workers per server, one server per size uncached and one
+cached, and the stock one-site Wagtail reference of bench/stock/ serving the same article), loaded
+by `wrk` in interleaved rounds: uncached and cached article req/s, a whitenoise static file's
+req/s, worker memory.
 
 Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per load
 run, default 5), BENCH_ROUNDS (rounds of load runs, medians reported; default 5), BENCH_SIZES

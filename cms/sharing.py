@@ -14,8 +14,9 @@ question "what does portal P show?" is answered at read time by `items_shown_on(
   ordered with P's pinned items first, then newest first.
 
 Its SQL does not depend on the number of portals or on the depth of the tree: the ancestors are the
-few portals of P's chain, read once per request with the page (sites.portal_tree). Listings, the
-home page, feeds, sitemaps, search and the API all start from it.
+few portals of P's chain, read once per request with the page (sites.portal_tree), and each part
+above is its own indexed read, combined with UNION, so the database never reads the install's
+other items. Listings, the home page, feeds, sitemaps, search and the API all start from it.
 
 Receivers act on inherited items through the functions below (hide, pin, adapt); local editors
 propose stories upwards (propose, accept, decline). Each action is a row here plus an entry in
