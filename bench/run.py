@@ -12,17 +12,17 @@ by `wrk` in interleaved rounds: uncached and cached article req/s, a whitenoise 
 req/s, worker memory.
 
 Environment: BENCH_DATABASE_URL (postgres://…/anything: the server to use), BENCH_SECONDS (per load
-run, default 5), BENCH_ROUNDS (rounds of load runs, medians reported; default 5), BENCH_SIZES
-(default "1,220,country"), BENCH_SEARCH_INDEX (1 indexes every page with `update_index` before the
-in-process measurements, as a production install is: the editor's searches then run over the whole
-install's index), BENCH_REDIS_URL (the shared cache gunicorn uses, as in production; default
-redis://127.0.0.1:6379/15, keys under a prefix of this run, removed at the end), BENCH_REFORM (0
-skips the reform replay: apply_reform on Hải Dương and on the biggest 3-level province,
-BENCH_REFORM_PROVINCES="haiduong,biggest"), BENCH_LOAD (0 skips the gunicorn load runs: the
-in-process figures only, e.g. the admin's for a commune editor), BENCH_STOCK (0 skips the stock
-Wagtail reference), BENCH_INSTRUCTIONS (0 skips counting the instructions of an uncached article, at
-the smallest and largest size and of the stock reference, with valgrind's callgrind:
-bench/instructions.py; about three minutes).
+run, default 5), BENCH_ROUNDS (rounds of load runs and of the editor's admin views, each size in
+turn; medians reported; default 5), BENCH_SIZES (default "1,220,country"), BENCH_SEARCH_INDEX (1
+indexes every page with `update_index` before the in-process measurements, as a production install
+is: the editor's searches then run over the whole install's index), BENCH_REDIS_URL (the shared
+cache gunicorn uses, as in production; default redis://127.0.0.1:6379/15, keys under a prefix of
+this run, removed at the end), BENCH_REFORM (0 skips the reform replay: apply_reform on Hải Dương
+and on the biggest 3-level province, BENCH_REFORM_PROVINCES="haiduong,biggest"), BENCH_LOAD (0 skips
+the gunicorn load runs: the in-process figures only, e.g. the admin's for a commune editor),
+BENCH_STOCK (0 skips the stock Wagtail reference), BENCH_INSTRUCTIONS (0 skips counting the
+instructions of an uncached article, at the smallest and largest size and of the stock reference,
+with valgrind's callgrind: bench/instructions.py; about three minutes).
 """
 
 from __future__ import annotations
@@ -290,6 +290,25 @@ def bench_size(scratch: Scratch, size: str) -> dict:
     )
     result["database_url"] = url
     return result
+
+
+def admin_rounds(results: dict[str, dict]) -> None:
+    """The commune editor's admin views again, every size in turn, in ROUNDS rounds: each size's
+    figure becomes the median of its rounds' medians. Measured once per size, minutes apart, they
+    moved by a fifth between two runs of the same code with the machine's load; interleaved, a
+    ratio compares views measured under the same load, as the load runs do."""
+    for number in range(1, ROUNDS + 1):
+        say(f"== admin round {number} of {ROUNDS}")
+        for result in results.values():
+            measured = run_json(
+                ["bench/measure.py", "admin"],
+                {**env_for(result["database_url"]), "PORTALS_PAGE_CACHE_SECONDS": "0"},
+            )
+            for name, _label in ADMIN_LABELS:
+                result.setdefault(f"{name}_rounds", []).append(measured[f"{name}_ms"])
+    for result in results.values():
+        for name, _label in ADMIN_LABELS:
+            result[f"{name}_ms"] = statistics.median(result[f"{name}_rounds"])
 
 
 def load_runs(results: dict[str, dict], stock_env: dict | None, static_root: Path) -> dict:
@@ -592,6 +611,11 @@ def report(results: dict[str, dict], stock: dict | None) -> None:
     for label, value, goal in checks:
         met = value >= goal if goal > 0 else value <= -goal
         print(f"  {'met ' if met else 'MISSED'}  {label}: {value:.2f}")
+    if "220" in results and sizes[-1] != "220":
+        print("\nEditor views, largest size vs 220, in each admin round:")
+        for name, label in ADMIN_LABELS:
+            rounds = zip(largest[f"{name}_rounds"], results["220"][f"{name}_rounds"], strict=True)
+            print(f"  {label}: " + ", ".join(f"{a / b:.2f}" for a, b in rounds))
     if LOAD:
         # The same ratios round by round (each round loads every server once, in turn): how far
         # the machine's load moved a median.
@@ -639,6 +663,7 @@ def main() -> None:
             timeout=600,
         )
         results = {size: bench_size(scratch, size) for size in SIZES}
+        admin_rounds(results)
         with_stock = os.environ.get("BENCH_STOCK", "1") == "1" and (LOAD or INSTRUCTIONS)
         stock_env = build_stock(scratch) if with_stock else None
         stock = (load_runs(results, stock_env, static_root) or None) if LOAD else None

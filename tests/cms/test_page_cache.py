@@ -133,6 +133,34 @@ def test_moved_article_leaves_its_old_section_and_appears_in_the_new_one(hai_duo
     assert news.pk != announcements.pk
 
 
+def test_a_cached_link_to_a_renamed_page_of_another_portal_still_arrives(
+    hai_duong, django_capture_on_commit_callbacks
+):
+    """A renamed page of an unrelated portal does not invalidate the pages that link to it (that
+    would be a search of every page's links on every publish): their cached link keeps the old
+    URL until the entry expires, and the old URL redirects to the new one."""
+    other = _other_commune()
+    target = publish_item(other, "Lịch tiếp công dân", kind="news", slug="lich-tiep-cong-dan")
+    article = publish_item(hai_duong.commune, "Bài có liên kết", kind="news", slug="bai-lien-ket")
+    article.body = [
+        ("paragraph", f'<p>Xem <a linktype="page" id="{target.pk}">lịch tiếp dân</a></p>')
+    ]
+    article.save_revision().publish()
+    old_href = f"http://{_host_of(other)}:8000/tin-tuc/lich-tiep-cong-dan/"
+    assert f'href="{old_href}"' in _cached(COMMUNE_HOST, "/tin-tuc/bai-lien-ket/").text
+
+    target.slug = "lich-tiep-dan-moi"
+    with django_capture_on_commit_callbacks(execute=True):  # Wagtail's redirect, on commit
+        target.save_revision().publish()
+
+    linking = _get(COMMUNE_HOST, "/tin-tuc/bai-lien-ket/")
+    assert linking[HIT] == "hit" and f'href="{old_href}"' in linking.text
+    followed = host_client(_host_of(other)).get("/tin-tuc/lich-tiep-cong-dan/", follow=True)
+    assert followed.redirect_chain[0][1] == 301
+    assert followed.redirect_chain[-1][0].endswith("/tin-tuc/lich-tiep-dan-moi/")
+    assert followed.status_code == 200 and "Lịch tiếp công dân" in followed.text
+
+
 def test_province_settings_change_shows_on_every_page_below(hai_duong):
     _cached(COMMUNE_HOST, "/tin-tuc/")
     _cached(_host_of(_other_commune()), "/")

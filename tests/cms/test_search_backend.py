@@ -3,7 +3,9 @@ orders and scores exactly what Wagtail's own database backend does, while matchi
 within those pages only; indexing a page weighs its title without scanning the index. Runs on
 SQLite (FTS5) and PostgreSQL (full-text search)."""
 
+import importlib
 from collections import defaultdict
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -188,3 +190,46 @@ def test_update_index_weighs_every_title_against_the_exact_average(indexed):
     entry = _entry(page)
     assert entry.title_norm == pytest.approx(_expected_norm(entry, exact))
     assert cache.get(search_backend.TITLE_LENGTH_CACHE_KEY) is None
+
+
+def _full_text_table_definition() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'wagtailsearch_indexentry_fts'")
+        return cursor.fetchone()[0]
+
+
+def _check_full_text_index() -> None:
+    """FTS5's own check that the index (prefix indexes included) matches the rows it holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO wagtailsearch_indexentry_fts (wagtailsearch_indexentry_fts) "
+            "VALUES ('integrity-check')"
+        )
+
+
+@pytest.mark.django_db
+def test_sqlites_full_text_index_keeps_prefix_indexes_through_migration_and_update_index(indexed):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 table; PostgreSQL's index is left as Wagtail creates it")
+    assert "prefix='2 3 4 5'" in _full_text_table_definition()
+    scope = Page.objects.filter(path__startswith=indexed.commune.path)
+    stock = stock_backend(_params())
+    before = _as_rows(stock.autocomplete("tin", scope).annotate_score("_score"))
+    assert before
+
+    # The migration recreates the table of an install that has pages indexed already.
+    migration = importlib.import_module("migrations.cms.0007_search_prefix_index")
+    schema_editor = SimpleNamespace(connection=connection)  # all the migration uses of one
+    migration.remove_prefix_indexes(None, schema_editor)
+    assert "prefix=" not in _full_text_table_definition()
+    migration.add_prefix_indexes(None, schema_editor)
+    _check_full_text_index()
+    ours = get_search_backend()
+    assert _as_rows(ours.autocomplete("tin", scope).annotate_score("_score")) == before
+
+    call_command("update_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _check_full_text_index()  # merged into one segment by FTS5's 'optimize'
+    assert "prefix='2 3 4 5'" in _full_text_table_definition()
+    assert _as_rows(ours.autocomplete("tin", scope).annotate_score("_score")) == _as_rows(
+        stock.autocomplete("tin", scope).annotate_score("_score")
+    )
