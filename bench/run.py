@@ -313,8 +313,9 @@ def admin_rounds(results: dict[str, dict]) -> None:
 
 def load_runs(results: dict[str, dict], stock_env: dict | None, static_root: Path) -> dict:
     """Every gunicorn figure, measured in ROUNDS interleaved rounds (each round loads every
-    server once, in turn) and reported as medians: the ratios then compare runs made under the
-    same load of the machine, not runs minutes apart. Returns the stock reference's figures."""
+    server once, in turn, starting with a different one) and reported as medians: the ratios
+    then compare runs made under the same load of the machine, not runs minutes apart. Returns
+    the stock reference's figures."""
     targets = []  # (label, size or None, server, host, path)
     try:
         for size, result in results.items():
@@ -338,7 +339,10 @@ def load_runs(results: dict[str, dict], stock_env: dict | None, static_root: Pat
         runs: dict[tuple, list[dict]] = {}
         for number in range(ROUNDS):
             say(f"== load round {number + 1} of {ROUNDS}")
-            for label, size, server, host, path in targets:
+            # Each round starts one server further on: no server is always loaded right after
+            # the same other one, so the order of the runs cannot favour one size.
+            turn = number % len(targets)
+            for label, size, server, host, path in targets[turn:] + targets[:turn]:
                 runs.setdefault((label, size), []).append(wrk(server.port, host, path))
         stock = {}
         for (label, size), measured in runs.items():
